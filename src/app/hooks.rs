@@ -1,0 +1,64 @@
+//! The one table of every hook: it yields the `Hooks` struct and the list of JS names (`HOOK_NAMES`).
+
+use super::events::{BootstrapEvent, CollectionEvent, ModelEvent, RecordEvent};
+use super::AppError;
+use crate::hook::Hook;
+
+macro_rules! hooks_table {
+    ($( $field:ident : $event:ty => $js:literal ),* $(,)?) => {
+        /// Every extension point of the app.
+        #[derive(Default)]
+        pub struct Hooks {
+            $( pub $field: Hook<$event, AppError>, )*
+        }
+
+        /// The JS global names of every hook, in table order (checked against `js-types/`).
+        pub const HOOK_NAMES: &[&str] = &[ $( $js ),* ];
+    };
+}
+
+hooks_table! {
+    on_bootstrap: BootstrapEvent => "onBootstrap",
+
+    on_model_validate: ModelEvent => "onModelValidate",
+    on_model_create: ModelEvent => "onModelCreate",
+    on_model_create_execute: ModelEvent => "onModelCreateExecute",
+    on_model_after_create_success: ModelEvent => "onModelAfterCreateSuccess",
+    on_model_after_create_error: ModelEvent => "onModelAfterCreateError",
+    on_model_update: ModelEvent => "onModelUpdate",
+    on_model_update_execute: ModelEvent => "onModelUpdateExecute",
+    on_model_after_update_success: ModelEvent => "onModelAfterUpdateSuccess",
+    on_model_after_update_error: ModelEvent => "onModelAfterUpdateError",
+    on_model_delete: ModelEvent => "onModelDelete",
+    on_model_delete_execute: ModelEvent => "onModelDeleteExecute",
+    on_model_after_delete_success: ModelEvent => "onModelAfterDeleteSuccess",
+    on_model_after_delete_error: ModelEvent => "onModelAfterDeleteError",
+
+    on_collection_validate: CollectionEvent => "onCollectionValidate",
+    on_collection_create: CollectionEvent => "onCollectionCreate",
+    on_collection_create_execute: CollectionEvent => "onCollectionCreateExecute",
+    on_collection_after_create_success: CollectionEvent => "onCollectionAfterCreateSuccess",
+    on_collection_after_create_error: CollectionEvent => "onCollectionAfterCreateError",
+    on_collection_update: CollectionEvent => "onCollectionUpdate",
+    on_collection_update_execute: CollectionEvent => "onCollectionUpdateExecute",
+    on_collection_after_update_success: CollectionEvent => "onCollectionAfterUpdateSuccess",
+    on_collection_after_update_error: CollectionEvent => "onCollectionAfterUpdateError",
+    on_collection_delete: CollectionEvent => "onCollectionDelete",
+    on_collection_delete_execute: CollectionEvent => "onCollectionDeleteExecute",
+    on_collection_after_delete_success: CollectionEvent => "onCollectionAfterDeleteSuccess",
+    on_collection_after_delete_error: CollectionEvent => "onCollectionAfterDeleteError",
+
+    on_record_validate: RecordEvent => "onRecordValidate",
+    on_record_create: RecordEvent => "onRecordCreate",
+    on_record_create_execute: RecordEvent => "onRecordCreateExecute",
+    on_record_after_create_success: RecordEvent => "onRecordAfterCreateSuccess",
+    on_record_after_create_error: RecordEvent => "onRecordAfterCreateError",
+    on_record_update: RecordEvent => "onRecordUpdate",
+    on_record_update_execute: RecordEvent => "onRecordUpdateExecute",
+    on_record_after_update_success: RecordEvent => "onRecordAfterUpdateSuccess",
+    on_record_after_update_error: RecordEvent => "onRecordAfterUpdateError",
+    on_record_delete: RecordEvent => "onRecordDelete",
+    on_record_delete_execute: RecordEvent => "onRecordDeleteExecute",
+    on_record_after_delete_success: RecordEvent => "onRecordAfterDeleteSuccess",
+    on_record_after_delete_error: RecordEvent => "onRecordAfterDeleteError",
+}

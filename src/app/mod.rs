@@ -1,0 +1,165 @@
+//! `App`: the cheap-clone handle to everything a running instance owns (databases, caches, hooks, settings).
+
+mod error;
+pub mod events;
+pub mod hooks;
+
+pub use error::AppError;
+pub use hooks::{Hooks, HOOK_NAMES};
+
+use crate::model::settings::Settings;
+use crate::model::Collection;
+use crate::store::{self, Db, StoreError, Tx};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock, RwLock};
+
+/// Start-up options (the CLI flags).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub data_dir: PathBuf,
+    pub dev: bool,
+    /// Number of reader connections per database.
+    pub readers: usize,
+}
+
+impl AppConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> AppConfig {
+        AppConfig {
+            data_dir: data_dir.into(),
+            dev: false,
+            readers: 4,
+        }
+    }
+}
+
+/// The running instance. Clone freely: it is an `Arc`.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<AppInner>,
+}
+
+struct AppInner {
+    config: AppConfig,
+    db: Db,
+    aux: Db,
+    collections: RwLock<Arc<Vec<Arc<Collection>>>>,
+    settings: RwLock<Arc<Settings>>,
+    hooks: Hooks,
+    logs: OnceLock<store::logs::LogWriter>,
+}
+
+impl App {
+    /// Opens (creating when new) `data.db` and `auxiliary.db` in the data dir and loads collections and settings.
+    pub fn open(config: AppConfig) -> Result<App, AppError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(AppError::internal)?;
+        let db = Db::open(&config.data_dir.join("data.db"), config.readers)?;
+        let aux = Db::open(&config.data_dir.join("auxiliary.db"), 1)?;
+        store::schema::bootstrap_data(&db)?;
+        store::schema::bootstrap_aux(&aux)?;
+        let collections = db.read_blocking(|c| store::collections::load_all(c))?;
+        let stored = db.read_blocking(|c| store::params::get(c, "settings"))?;
+        let settings = match stored {
+            Some(v) => Settings::from_stored(&v),
+            None => {
+                let s = Settings::default();
+                let json = s.to_stored();
+                db.write_blocking(move |tx| store::params::set(tx, "settings", &json))?;
+                s
+            }
+        };
+        Ok(App {
+            inner: Arc::new(AppInner {
+                config,
+                db,
+                aux,
+                collections: RwLock::new(Arc::new(collections.into_iter().map(Arc::new).collect())),
+                settings: RwLock::new(Arc::new(settings)),
+                hooks: Hooks::default(),
+                logs: OnceLock::new(),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.inner.config
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.config.data_dir
+    }
+
+    pub fn is_dev(&self) -> bool {
+        self.inner.config.dev
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn aux_db(&self) -> &Db {
+        &self.inner.aux
+    }
+
+    pub fn hooks(&self) -> &Hooks {
+        &self.inner.hooks
+    }
+
+    /// Starts the request-log writer (needs a tokio runtime).
+    pub fn start_log_writer(&self) {
+        let _ = self
+            .inner
+            .logs
+            .set(store::logs::LogWriter::start(self.inner.aux.clone()));
+    }
+
+    pub fn log_writer(&self) -> Option<&store::logs::LogWriter> {
+        self.inner.logs.get()
+    }
+
+    pub fn settings(&self) -> Arc<Settings> {
+        self.inner
+            .settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_settings(&self, s: Settings) {
+        *self.inner.settings.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(s);
+    }
+
+    /// The committed collections, in creation order.
+    pub fn collections(&self) -> Arc<Vec<Arc<Collection>>> {
+        self.inner
+            .collections
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// A committed collection by id or name (names case-insensitively).
+    pub fn find_collection(&self, id_or_name: &str) -> Option<Arc<Collection>> {
+        let all = self.collections();
+        let found = all
+            .iter()
+            .find(|c| c.id == id_or_name)
+            .or_else(|| all.iter().find(|c| c.name.eq_ignore_ascii_case(id_or_name)));
+        found.cloned()
+    }
+
+    /// Replaces the collection cache with the state of the open transaction once it commits.
+    pub fn refresh_collections_after_commit(&self, tx: &Tx) -> Result<(), StoreError> {
+        let fresh = tx.with(store::collections::load_all)?;
+        let app = self.clone();
+        tx.after_commit(move || {
+            *app.inner.collections.write().unwrap_or_else(|p| p.into_inner()) =
+                Arc::new(fresh.into_iter().map(Arc::new).collect());
+        });
+        Ok(())
+    }
+
+    /// The collections as the open transaction sees them.
+    pub fn collections_in(&self, tx: &Tx) -> Result<Vec<Collection>, StoreError> {
+        tx.with(store::collections::load_all)
+    }
+}

@@ -1,0 +1,4 @@
+//! Authentication primitives: password hashing and the HS256 record tokens.
+
+pub mod password;
+pub mod token;

@@ -1,0 +1,130 @@
+//! HS256 record tokens: claims, signing with `tokenKey + secret`, and validation.
+
+use jsonwebtoken::{decode, Algorithm, DecodingKey, EncodingKey, Validation};
+use serde::{Deserialize, Serialize};
+
+/// The token types PocketBase issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenType {
+    Auth,
+    File,
+    Verification,
+    PasswordReset,
+    EmailChange,
+}
+
+impl TokenType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenType::Auth => "auth",
+            TokenType::File => "file",
+            TokenType::Verification => "verification",
+            TokenType::PasswordReset => "passwordReset",
+            TokenType::EmailChange => "emailChange",
+        }
+    }
+}
+
+/// The claims of every record token (unused ones are left out of the JSON).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Claims {
+    #[serde(default)]
+    pub collection_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    #[serde(default)]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refreshable: Option<bool>,
+    #[serde(default, rename = "type")]
+    pub token_type: String,
+}
+
+/// base64url of `{"alg":"HS256","typ":"JWT"}`, the exact header PocketBase writes.
+const HEADER_B64: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+/// Signs claims with HS256 and the key `token_key + secret`.
+pub fn sign(claims: &Claims, token_key: &str, secret: &str) -> Result<String, String> {
+    use base64::Engine;
+    let key = format!("{token_key}{secret}");
+    let payload = serde_json::to_vec(claims).map_err(|e| e.to_string())?;
+    let message = format!(
+        "{HEADER_B64}.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload)
+    );
+    let signature = jsonwebtoken::crypto::sign(
+        message.as_bytes(),
+        &EncodingKey::from_secret(key.as_bytes()),
+        Algorithm::HS256,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(format!("{message}.{signature}"))
+}
+
+/// Builds and signs a token of `kind` valid for `duration_secs`.
+pub fn new_token(kind: TokenType, record_id: &str, collection_id: &str, duration_secs: i64, token_key: &str, secret: &str) -> Result<String, String> {
+    let claims = Claims {
+        collection_id: collection_id.to_string(),
+        exp: Some(chrono::Utc::now().timestamp() + duration_secs),
+        id: record_id.to_string(),
+        refreshable: (kind == TokenType::Auth).then_some(true),
+        token_type: kind.as_str().to_string(),
+        ..Default::default()
+    };
+    sign(&claims, token_key, secret)
+}
+
+/// Reads the claims without checking the signature; rejects expired tokens and missing ids.
+pub fn peek(token: &str) -> Option<Claims> {
+    let mut v = Validation::new(Algorithm::HS256);
+    v.insecure_disable_signature_validation();
+    v.validate_exp = false;
+    v.required_spec_claims.clear();
+    let data = decode::<Claims>(token, &DecodingKey::from_secret(b""), &v).ok()?;
+    let c = data.claims;
+    if let Some(exp) = c.exp {
+        if exp <= chrono::Utc::now().timestamp() {
+            return None;
+        }
+    }
+    if c.id.is_empty() || c.collection_id.is_empty() || c.token_type.is_empty() {
+        return None;
+    }
+    Some(c)
+}
+
+/// Verifies the HS256 signature with `token_key + secret` (and the expiry, when present).
+pub fn verify(token: &str, token_key: &str, secret: &str) -> bool {
+    let mut v = Validation::new(Algorithm::HS256);
+    v.validate_exp = false;
+    v.required_spec_claims.clear();
+    let key = format!("{token_key}{secret}");
+    match decode::<Claims>(token, &DecodingKey::from_secret(key.as_bytes()), &v) {
+        Ok(d) => d.claims.exp.is_none_or(|exp| exp > chrono::Utc::now().timestamp()),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_peek_verify() {
+        let t = new_token(TokenType::Auth, "abc", "col", 60, "key", "secret").unwrap();
+        assert!(t.starts_with("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."));
+        let c = peek(&t).unwrap();
+        assert_eq!(c.id, "abc");
+        assert_eq!(c.refreshable, Some(true));
+        assert!(verify(&t, "key", "secret"));
+        assert!(!verify(&t, "key", "other"));
+        let expired = new_token(TokenType::Auth, "abc", "col", -10, "key", "secret").unwrap();
+        assert!(peek(&expired).is_none());
+        assert!(peek("garbage").is_none());
+    }
+}

@@ -1,0 +1,180 @@
+//! Request extractors that answer bad input with `ApiError`: bodies (JSON, urlencoded, multipart text fields),
+//! query strings and the requester's auth state.
+
+use super::error::ApiError;
+use crate::services::auth_state::Requester;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// A parsed request body. JSON bodies keep their shape; forms become string values. Empty → `{}`.
+pub struct Body(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_lowercase();
+        if content_type.starts_with("multipart/form-data") {
+            let mut mp = axum::extract::Multipart::from_request(req, state)
+                .await
+                .map_err(|_| ApiError::bad_request("Failed to load the submitted data due to invalid formatting."))?;
+            let mut map = Map::new();
+            while let Some(field) = mp
+                .next_field()
+                .await
+                .map_err(|e| body_error(e.status().as_u16()))?
+            {
+                let name = field.name().unwrap_or("").to_string();
+                if field.file_name().is_some() {
+                    continue;
+                }
+                let text = field.text().await.map_err(|e| body_error(e.status().as_u16()))?;
+                if name == "@jsonPayload" {
+                    if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) {
+                        map.extend(m);
+                    }
+                    continue;
+                }
+                push_form_value(&mut map, name, text);
+            }
+            return Ok(Body(Value::Object(map)));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| body_error(e.status().as_u16()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Body(Value::Object(Map::new())));
+        }
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            let mut map = Map::new();
+            for (k, v) in form_urlencoded_pairs(&bytes) {
+                push_form_value(&mut map, k, v);
+            }
+            return Ok(Body(Value::Object(map)));
+        }
+        serde_json::from_slice(&bytes)
+            .map(Body)
+            .map_err(|_| ApiError::bad_request("Failed to load the submitted data due to invalid formatting."))
+    }
+}
+
+fn body_error(status: u16) -> ApiError {
+    if status == 413 {
+        ApiError::too_large()
+    } else {
+        ApiError::bad_request("Failed to load the submitted data due to invalid formatting.")
+    }
+}
+
+/// Repeated form keys become arrays.
+fn push_form_value(map: &mut Map<String, Value>, key: String, value: String) {
+    match map.get_mut(&key) {
+        Some(Value::Array(a)) => a.push(Value::String(value)),
+        Some(existing) => {
+            let first = existing.take();
+            *existing = Value::Array(vec![first, Value::String(value)]);
+        }
+        None => {
+            map.insert(key, Value::String(value));
+        }
+    }
+}
+
+fn form_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(bytes);
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+/// Decodes `%XX` and `+` (invalid escapes are kept as written).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The query string as a map (first value of each key); never rejects.
+pub struct QueryMap(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryMap {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mut map = HashMap::new();
+        if let Some(q) = parts.uri.query() {
+            for (k, v) in form_urlencoded_pairs(q.as_bytes()) {
+                map.entry(k).or_insert(v);
+            }
+        }
+        Ok(QueryMap(map))
+    }
+}
+
+/// The requester, loaded by the auth middleware.
+pub struct Auth(pub Requester);
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Auth(parts.extensions.get::<Requester>().cloned().flatten()))
+    }
+}
+
+/// Like `Auth`, but answers 401/403 unless the requester is a superuser.
+pub struct Superuser(pub Requester);
+
+impl<S: Send + Sync> FromRequestParts<S> for Superuser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Auth(r) = Auth::from_request_parts(parts, state).await?;
+        match &r {
+            None => Err(ApiError::unauthorized("The request requires valid record authorization token.")),
+            Some(a) if !a.is_superuser() => Err(ApiError::forbidden("The authorized record is not allowed to perform this action.")),
+            Some(_) => Ok(Superuser(r)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_percent_and_plus() {
+        assert_eq!(percent_decode("a%20b+c"), "a b c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

@@ -1,0 +1,126 @@
+//! Cross-cutting request layers: loading the auth token, security headers and the request log.
+
+use super::error::LoggedError;
+use crate::app::App;
+use crate::auth::token::TokenType;
+use crate::services::auth_state::{load_token, Requester};
+use crate::store::logs::LogEntry;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde_json::json;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+/// The token of the `Authorization` header, with a `Bearer ` prefix (any case) removed.
+pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let raw = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let token = if raw.len() > 7 && raw[..7].eq_ignore_ascii_case("bearer ") {
+        raw[7..].trim()
+    } else {
+        raw
+    };
+    (!token.is_empty()).then(|| token.to_string())
+}
+
+/// Loads the requester from the auth token (an invalid token simply means a guest).
+pub async fn load_auth(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let requester: Requester = match bearer_token(req.headers()) {
+        Some(t) => load_token(&app, &t, &[TokenType::Auth]).await,
+        None => None,
+    };
+    req.extensions_mut().insert(requester);
+    next.run(req).await
+}
+
+/// PocketBase's default security headers.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("X-Xss-Protection", HeaderValue::from_static("1; mode=block"));
+    h.insert("X-Content-Type-Options", HeaderValue::from_static("nosniff"));
+    h.insert("X-Frame-Options", HeaderValue::from_static("SAMEORIGIN"));
+    h.insert("Cross-Origin-Opener-Policy", HeaderValue::from_static("same-origin"));
+    res
+}
+
+/// The client IP: the remote address, or the configured trusted-proxy header.
+pub fn real_ip(app: &App, headers: &HeaderMap, remote: Option<IpAddr>) -> String {
+    let settings = app.settings();
+    for name in &settings.trusted_proxy.headers {
+        if let Some(v) = headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
+            let ips: Vec<&str> = v.split(',').map(str::trim).filter(|s| s.parse::<IpAddr>().is_ok()).collect();
+            let pick = if settings.trusted_proxy.use_leftmost_ip { ips.first() } else { ips.last() };
+            if let Some(ip) = pick {
+                return ip.to_string();
+            }
+        }
+    }
+    remote.map(|ip| ip.to_string()).unwrap_or_default()
+}
+
+/// Routes whose successful requests are not logged.
+fn skip_success_log(path: &str) -> bool {
+    path == "/api/realtime" || path == "/api/oauth2-redirect" || path.starts_with("/api/logs") || !path.starts_with("/api/")
+}
+
+/// Writes one `_logs` row per request, off the request path.
+pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let uri = req.uri().clone();
+    let headers = req.headers().clone();
+    let remote = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let auth_name = req
+        .extensions()
+        .get::<Requester>()
+        .cloned()
+        .flatten()
+        .map(|a| (a.collection.name.clone(), a.record.id().to_string()));
+    let res = next.run(req).await;
+    let settings = app.settings();
+    if settings.logs.max_days <= 0 {
+        return res;
+    }
+    let error = res.extensions().get::<LoggedError>().map(|e| e.0.clone());
+    if error.is_none() && skip_success_log(uri.path()) {
+        return res;
+    }
+    let level = if error.is_some() { 8 } else { 0 };
+    if level < settings.logs.min_level {
+        return res;
+    }
+    let url = super::extract::percent_decode(&uri.to_string());
+    let mut data = json!({
+        "type": "request",
+        "execTime": start.elapsed().as_secs_f64() * 1000.0,
+        "url": url,
+        "method": method,
+        "status": res.status().as_u16(),
+        "referer": headers.get("referer").and_then(|v| v.to_str().ok()).unwrap_or(""),
+        "userAgent": headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or(""),
+        "auth": auth_name.as_ref().map(|a| a.0.clone()).unwrap_or_default(),
+    });
+    if let Some(e) = &error {
+        data["error"] = json!(e);
+        data["details"] = serde_json::Value::Null;
+    }
+    if settings.logs.log_ip {
+        data["remoteIP"] = json!(remote.map(|r| r.to_string()).unwrap_or_default());
+        data["userIP"] = json!(real_ip(&app, &headers, remote));
+    }
+    if settings.logs.log_auth_id {
+        data["authId"] = json!(auth_name.map(|a| a.1).unwrap_or_default());
+    }
+    if let Some(w) = app.log_writer() {
+        w.log(LogEntry {
+            id: crate::model::field::value::generate_from_pattern("[a-z0-9]{15}").unwrap_or_default(),
+            level,
+            message: format!("{method} {url}"),
+            data,
+            created: crate::model::datetime::now(),
+        });
+    }
+    res
+}

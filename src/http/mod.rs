@@ -1,0 +1,93 @@
+//! Every axum line: the router, extractors, `ApiError`, middleware and the server loop.
+
+mod collections;
+pub mod error;
+pub mod extract;
+mod fields;
+mod health;
+pub mod middleware;
+mod records;
+mod settings;
+
+use crate::app::App;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use error::ApiError;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
+
+/// The global request body limit (32 MiB).
+pub const BODY_LIMIT: usize = 32 << 20;
+
+/// Unknown routes: GET falls through to static files (nothing here yet), anything else is a plain 404.
+async fn fallback(method: Method) -> Response {
+    if method == Method::GET || method == Method::HEAD {
+        ApiError::new(404, "File not found.").into_response()
+    } else {
+        ApiError::not_found().into_response()
+    }
+}
+
+/// Known path, unsupported method: PocketBase answers 404 as well.
+async fn method_not_allowed() -> Response {
+    ApiError::not_found().into_response()
+}
+
+/// The full API router with its middleware.
+pub fn router(app: App) -> Router {
+    let api = Router::new()
+        .route("/api/health", get(health::health).head(health::health))
+        .route("/api/settings", get(settings::get).patch(settings::patch))
+        .route("/api/collections", get(collections::list).post(collections::create))
+        .route("/api/collections/import", put(collections::import))
+        .route("/api/collections/meta/scaffolds", get(collections::scaffolds))
+        .route("/api/collections/meta/dry-run-view", post(collections::dry_run_view))
+        .route(
+            "/api/collections/{collection}",
+            get(collections::view).patch(collections::update).delete(collections::delete),
+        )
+        .route("/api/collections/{collection}/truncate", delete(collections::truncate))
+        .route(
+            "/api/collections/{collection}/records",
+            get(records::list).post(records::create),
+        )
+        .route(
+            "/api/collections/{collection}/records/{id}",
+            get(records::view).patch(records::update).delete(records::delete),
+        )
+        .route("/api/collections/{collection}/auth-with-password", post(records::auth_with_password))
+        .route("/api/collections/{collection}/auth-refresh", post(records::auth_refresh))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(fallback);
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods(AllowMethods::list([
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::PATCH,
+            Method::POST,
+            Method::DELETE,
+        ]))
+        .allow_headers(AllowHeaders::mirror_request());
+    api.layer(axum::middleware::from_fn_with_state(app.clone(), middleware::request_log))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), middleware::load_auth))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(cors)
+        .with_state(app)
+}
+
+/// Serves the API on an already-bound listener until `shutdown` resolves.
+pub async fn serve(app: App, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    app.start_log_writer();
+    let router = router(app);
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+

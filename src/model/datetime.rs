@@ -1,0 +1,73 @@
+//! PocketBase's datetime text format (`YYYY-MM-DD HH:MM:SS.mmmZ`, UTC) and lenient parsing of other layouts.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+
+/// The canonical text of `t`.
+pub fn format(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string()
+}
+
+/// Now, in the canonical text format.
+pub fn now() -> String {
+    format(Utc::now())
+}
+
+/// RFC 3339 text (used in error params such as `threshold`).
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Parses the canonical format and the other common layouts PocketBase accepts; `None` when unparsable.
+pub fn parse(input: &str) -> Option<DateTime<Utc>> {
+    let s = input.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let t_form = s.replacen(' ', "T", 1);
+    if let Ok(t) = DateTime::parse_from_rfc3339(&t_form) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for layout in [
+        "%Y-%m-%d %H:%M:%S%.fZ",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.fZ",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%SZ",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, layout) {
+            return Some(Utc.from_utc_datetime(&t));
+        }
+    }
+    for layout in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M:%S %z"] {
+        if let Ok(t) = DateTime::parse_from_str(s, layout) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t));
+    }
+    None
+}
+
+/// Normalises any accepted layout to the canonical text; "" when unparsable.
+pub fn normalize(input: &str) -> String {
+    parse(input).map(format).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts() {
+        assert_eq!(normalize("2024-05-06"), "2024-05-06 00:00:00.000Z");
+        assert_eq!(normalize("2024-05-06T10:11:12+02:00"), "2024-05-06 08:11:12.000Z");
+        assert_eq!(normalize("2024-05-06 10:11:12.123Z"), "2024-05-06 10:11:12.123Z");
+        assert_eq!(normalize("nope"), "");
+    }
+}

@@ -1,0 +1,78 @@
+//! Who is asking: the auth record loaded from a request token.
+
+use crate::app::App;
+use crate::auth::token::{self, Claims, TokenType};
+use crate::model::record::Record;
+use crate::model::Collection;
+use crate::store;
+use std::sync::Arc;
+
+/// The authenticated record of a request.
+#[derive(Debug, Clone)]
+pub struct AuthState {
+    pub collection: Arc<Collection>,
+    pub record: Record,
+    pub claims: Claims,
+    pub token: String,
+}
+
+impl AuthState {
+    pub fn is_superuser(&self) -> bool {
+        self.collection.is_superusers()
+    }
+}
+
+/// The requester of an operation: a guest, or an auth record.
+pub type Requester = Option<AuthState>;
+
+/// True when the requester is a superuser.
+pub fn is_superuser(r: &Requester) -> bool {
+    r.as_ref().is_some_and(AuthState::is_superuser)
+}
+
+/// Loads and verifies a token of one of the `allowed` types; `None` for anything invalid.
+pub async fn load_token(app: &App, raw: &str, allowed: &[TokenType]) -> Option<AuthState> {
+    let claims = token::peek(raw)?;
+    if !allowed.iter().any(|t| t.as_str() == claims.token_type) {
+        return None;
+    }
+    let collection = app.find_collection(&claims.collection_id)?;
+    let auth = collection.auth.as_ref()?;
+    let secret = match claims.token_type.as_str() {
+        "auth" => auth.auth_token.secret.clone(),
+        "file" => auth.file_token.secret.clone(),
+        "verification" => auth.verification_token.secret.clone(),
+        "passwordReset" => auth.password_reset_token.secret.clone(),
+        "emailChange" => auth.email_change_token.secret.clone(),
+        _ => return None,
+    };
+    let c2 = collection.clone();
+    let id = claims.id.clone();
+    let record = app
+        .db()
+        .read(move |conn| store::records::find_by_id(conn, &c2, &id))
+        .await
+        .ok()??;
+    if !token::verify(raw, record.get_str("tokenKey"), &secret) {
+        return None;
+    }
+    Some(AuthState {
+        collection,
+        record,
+        claims,
+        token: raw.to_string(),
+    })
+}
+
+/// Issues a new auth token for `record`.
+pub fn new_auth_token(collection: &Collection, record: &Record) -> Result<String, String> {
+    let auth = collection.auth.as_ref().ok_or("not an auth collection")?;
+    token::new_token(
+        TokenType::Auth,
+        record.id(),
+        &collection.id,
+        auth.auth_token.duration,
+        record.get_str("tokenKey"),
+        &auth.auth_token.secret,
+    )
+}

@@ -1,0 +1,18 @@
+//! The use-cases: each validates, runs the hooks and writes through the store inside one transaction.
+
+pub mod auth_password;
+pub mod auth_state;
+pub mod collection_import;
+pub mod collection_input;
+pub mod collection_save;
+pub mod collection_validate;
+pub mod collections_list;
+mod legacy_schema;
+pub mod list_params;
+pub mod record_json;
+pub mod record_save;
+pub mod records;
+pub mod rules;
+pub mod settings;
+pub mod superusers;
+pub mod view_fields;

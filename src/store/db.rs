@@ -1,0 +1,188 @@
+//! The connection threads: one writer owning the read-write connection, N readers with `query_only` connections.
+
+use super::error::StoreError;
+use super::tx::{with_writer, Tx};
+use crossbeam_channel::{unbounded, Receiver, Sender};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread;
+use tokio::sync::oneshot;
+
+type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
+type WriteJob = Box<dyn FnOnce() + Send>;
+
+/// Cheap-clone handle to one SQLite database file.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<DbInner>,
+}
+
+struct DbInner {
+    path: PathBuf,
+    writer: Sender<WriteJob>,
+    readers: Sender<ReadJob>,
+    writer_thread: thread::ThreadId,
+}
+
+/// Opens a connection with the pragmas every connection gets.
+pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "cache_size", -32000)?;
+    conn.pragma_update(None, "journal_size_limit", 200_000_000)?;
+    if read_only {
+        conn.pragma_update(None, "query_only", "ON")?;
+    }
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
+impl Db {
+    /// Opens `path` (creating it) with one writer thread and `n_readers` reader threads.
+    pub fn open(path: &Path, n_readers: usize) -> Result<Db, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(e.to_string()))?;
+        }
+        let writer_conn = open_connection(path, false)?;
+        let (wtx, wrx) = unbounded::<WriteJob>();
+        let writer = thread::Builder::new()
+            .name("db-writer".into())
+            .spawn(move || {
+                super::tx::install_writer(writer_conn);
+                while let Ok(job) = wrx.recv() {
+                    job();
+                }
+            })
+            .map_err(|e| StoreError::Io(e.to_string()))?;
+        let (rtx, rrx) = unbounded::<ReadJob>();
+        for i in 0..n_readers.max(1) {
+            let conn = open_connection(path, true)?;
+            let rrx: Receiver<ReadJob> = rrx.clone();
+            thread::Builder::new()
+                .name(format!("db-reader-{i}"))
+                .spawn(move || {
+                    while let Ok(job) = rrx.recv() {
+                        job(&conn);
+                    }
+                })
+                .map_err(|e| StoreError::Io(e.to_string()))?;
+        }
+        Ok(Db {
+            inner: Arc::new(DbInner {
+                path: path.to_path_buf(),
+                writer: wtx,
+                readers: rtx,
+                writer_thread: writer.thread().id(),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a reader connection.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.inner
+            .readers
+            .send(Box::new(move |c| {
+                let _ = tx.send(f(c));
+            }))
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `f` inside `BEGIN IMMEDIATE … COMMIT` on the writer thread; after-commit callbacks run once committed.
+    /// Must never be called from the writer thread itself (use the open `Tx` instead).
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.send_write(move || {
+            let _ = tx.send(run_in_tx(f));
+        })?;
+        rx.await.map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    /// Blocking variant of `write` for CLI commands and startup (not for async contexts).
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.send_write(move || {
+            let _ = tx.send(run_in_tx(f));
+        })?;
+        rx.recv().map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    /// Blocking read for CLI commands and startup.
+    pub fn read_blocking<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.inner
+            .readers
+            .send(Box::new(move |c| {
+                let _ = tx.send(f(c));
+            }))
+            .map_err(|_| StoreError::Closed)?;
+        rx.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    fn send_write(&self, job: impl FnOnce() + Send + 'static) -> Result<(), StoreError> {
+        if thread::current().id() == self.inner.writer_thread {
+            return Err(StoreError::Reentrant);
+        }
+        self.inner
+            .writer
+            .send(Box::new(job))
+            .map_err(|_| StoreError::Closed)
+    }
+}
+
+fn run_in_tx<T, E, F>(f: F) -> Result<T, E>
+where
+    E: From<StoreError>,
+    F: FnOnce(&Tx) -> Result<T, E>,
+{
+    with_writer(|c| c.execute_batch("BEGIN IMMEDIATE")).map_err(StoreError::from)?;
+    let tx = Tx::begin();
+    let out = f(&tx);
+    Tx::end();
+    match out {
+        Ok(v) => {
+            if let Err(e) = with_writer(|c| c.execute_batch("COMMIT")) {
+                let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+                let _ = Tx::take_after_commit();
+                return Err(StoreError::from(e).into());
+            }
+            for cb in Tx::take_after_commit() {
+                cb();
+            }
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+            let _ = Tx::take_after_commit();
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Every line of SQL and every rusqlite call: connection threads, schema bootstrap and sync, queries.
+
+pub mod collections;
+mod db;
+mod error;
+pub mod logs;
+pub mod params;
+pub mod records;
+pub mod resolver;
+pub mod schema;
+mod sql;
+pub mod table_sync;
+pub mod view_inspect;
+mod tx;
+
+pub use db::Db;
+pub use error::StoreError;
+pub use rusqlite::Connection;
+pub use sql::ident as quote;
+pub use tx::Tx;

@@ -1,0 +1,26 @@
+//! The `_params` key/value rows (the app settings live under id `settings`).
+
+use super::{StoreError, Tx};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+/// The JSON stored under `id`, if any.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Value>, StoreError> {
+    let raw: Option<Option<String>> = conn
+        .query_row("SELECT value FROM `_params` WHERE id=?1", [id], |r| r.get(0))
+        .optional()?;
+    Ok(raw.flatten().and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// Inserts or replaces the JSON under `id`.
+pub fn set(tx: &Tx, id: &str, value: &Value) -> Result<(), StoreError> {
+    let now = crate::model::datetime::now();
+    tx.with(|conn| {
+        conn.execute(
+            "INSERT INTO `_params` (id, value, created, updated) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT(id) DO UPDATE SET value=excluded.value, updated=excluded.updated",
+            params![id, value.to_string(), now],
+        )
+    })?;
+    Ok(())
+}
