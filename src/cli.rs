@@ -6,7 +6,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "ferrobase", version, about = "A PocketBase-compatible backend in one binary")]
+#[command(
+    name = "ferrobase",
+    version,
+    about = "A PocketBase-compatible backend in one binary"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalFlags,
@@ -74,11 +78,20 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum SuperuserCommand {
     /// Creates, or updates if email exists, a single superuser
-    Upsert { email: Option<String>, password: Option<String> },
+    Upsert {
+        email: Option<String>,
+        password: Option<String>,
+    },
     /// Creates a new superuser
-    Create { email: Option<String>, password: Option<String> },
+    Create {
+        email: Option<String>,
+        password: Option<String>,
+    },
     /// Changes the password of a single superuser
-    Update { email: Option<String>, password: Option<String> },
+    Update {
+        email: Option<String>,
+        password: Option<String>,
+    },
     /// Deletes an existing superuser
     Delete { email: Option<String> },
 }
@@ -107,8 +120,12 @@ pub fn run_superuser(g: &GlobalFlags, cmd: SuperuserCommand) -> Result<String, S
         SuperuserCommand::Create { email, password } => {
             let (e, p) = need_both(&email, &password)?;
             let app = open_app(g)?;
-            superusers::create(&app, &e, &p)
-                .map_err(|err| format!("failed to create new superuser account: {}", superusers::cli_message(&err)))?;
+            superusers::create(&app, &e, &p).map_err(|err| {
+                format!(
+                    "failed to create new superuser account: {}",
+                    superusers::cli_message(&err)
+                )
+            })?;
             Ok(format!("Successfully created new superuser \"{e}\"!"))
         }
         SuperuserCommand::Update { email, password } => {
@@ -118,12 +135,17 @@ pub fn run_superuser(g: &GlobalFlags, cmd: SuperuserCommand) -> Result<String, S
             Ok(format!("Successfully changed superuser \"{e}\" password!"))
         }
         SuperuserCommand::Delete { email } => {
-            let e = email.filter(|e| !e.is_empty()).ok_or("invalid or missing email address")?;
+            let e = email
+                .filter(|e| !e.is_empty())
+                .ok_or("invalid or missing email address")?;
             let app = open_app(g)?;
             match superusers::delete(&app, &e) {
                 Ok(true) => Ok(format!("Successfully deleted superuser \"{e}\"!")),
                 Ok(false) => Ok(format!("Superuser \"{e}\" is missing or already deleted.")),
-                Err(err) => Err(format!("failed to delete superuser \"{e}\": {}", superusers::cli_message(&err))),
+                Err(err) => Err(format!(
+                    "failed to delete superuser \"{e}\": {}",
+                    superusers::cli_message(&err)
+                )),
             }
         }
     }

@@ -5,9 +5,15 @@ use ferrobase::cli::{run_serve, run_superuser, Cli, Command};
 
 fn main() {
     let cli = Cli::parse();
-    let filter = if cli.global.dev { "ferrobase=debug,info" } else { "warn" };
+    let filter = if cli.global.dev {
+        "ferrobase=debug,info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| filter.into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
@@ -16,7 +22,9 @@ fn main() {
             .build()
             .map_err(|e| e.to_string())
             .and_then(|rt| rt.block_on(run_serve(&cli.global, http))),
-        Command::Superuser { command } => run_superuser(&cli.global, command).map(|msg| println!("{msg}")),
+        Command::Superuser { command } => {
+            run_superuser(&cli.global, command).map(|msg| println!("{msg}"))
+        }
     };
     if let Err(e) = result {
         eprintln!("Error: {e}");

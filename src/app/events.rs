@@ -24,7 +24,7 @@ pub struct RecordEvent {
 
 /// Either kind of model, for the generic `onModel…` hooks.
 pub enum Model {
-    Collection(Collection),
+    Collection(Box<Collection>),
     Record(Arc<Collection>, Record),
 }
 

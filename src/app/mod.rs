@@ -56,7 +56,7 @@ impl App {
         let aux = Db::open(&config.data_dir.join("auxiliary.db"), 1)?;
         store::schema::bootstrap_data(&db)?;
         store::schema::bootstrap_aux(&aux)?;
-        let collections = db.read_blocking(|c| store::collections::load_all(c))?;
+        let collections = db.read_blocking(store::collections::load_all)?;
         let stored = db.read_blocking(|c| store::params::get(c, "settings"))?;
         let settings = match stored {
             Some(v) => Settings::from_stored(&v),
@@ -125,7 +125,11 @@ impl App {
     }
 
     pub fn set_settings(&self, s: Settings) {
-        *self.inner.settings.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(s);
+        *self
+            .inner
+            .settings
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Arc::new(s);
     }
 
     /// The committed collections, in creation order.
@@ -152,7 +156,10 @@ impl App {
         let fresh = tx.with(store::collections::load_all)?;
         let app = self.clone();
         tx.after_commit(move || {
-            *app.inner.collections.write().unwrap_or_else(|p| p.into_inner()) =
+            *app.inner
+                .collections
+                .write()
+                .unwrap_or_else(|p| p.into_inner()) =
                 Arc::new(fresh.into_iter().map(Arc::new).collect());
         });
         Ok(())

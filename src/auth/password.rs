@@ -1,6 +1,8 @@
 //! Password hashes: argon2id for new passwords; bcrypt hashes written by PocketBase still verify.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 /// Hashes a new password with argon2id (PHC string `$argon2id$…`).
@@ -23,7 +25,11 @@ pub fn hash_bcrypt(plain: &str, cost: u32) -> Result<String, String> {
 pub fn verify(plain: &str, hash: &str) -> bool {
     if hash.starts_with("$argon2") {
         return PasswordHash::new(hash)
-            .map(|h| Argon2::default().verify_password(plain.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(plain.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false);
     }
     if hash.starts_with("$2") {

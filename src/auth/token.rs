@@ -67,7 +67,14 @@ pub fn sign(claims: &Claims, token_key: &str, secret: &str) -> Result<String, St
 }
 
 /// Builds and signs a token of `kind` valid for `duration_secs`.
-pub fn new_token(kind: TokenType, record_id: &str, collection_id: &str, duration_secs: i64, token_key: &str, secret: &str) -> Result<String, String> {
+pub fn new_token(
+    kind: TokenType,
+    record_id: &str,
+    collection_id: &str,
+    duration_secs: i64,
+    token_key: &str,
+    secret: &str,
+) -> Result<String, String> {
     let claims = Claims {
         collection_id: collection_id.to_string(),
         exp: Some(chrono::Utc::now().timestamp() + duration_secs),
@@ -105,7 +112,10 @@ pub fn verify(token: &str, token_key: &str, secret: &str) -> bool {
     v.required_spec_claims.clear();
     let key = format!("{token_key}{secret}");
     match decode::<Claims>(token, &DecodingKey::from_secret(key.as_bytes()), &v) {
-        Ok(d) => d.claims.exp.is_none_or(|exp| exp > chrono::Utc::now().timestamp()),
+        Ok(d) => d
+            .claims
+            .exp
+            .is_none_or(|exp| exp > chrono::Utc::now().timestamp()),
         Err(_) => false,
     }
 }

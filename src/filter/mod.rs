@@ -44,6 +44,8 @@ mod sql;
 mod tests_parse;
 #[cfg(test)]
 mod tests_sql;
+#[cfg(test)]
+mod tests_sql_more;
 
 pub use ast::{Chain, Comparison, Expr, Function, Join, Node, Op, Operand};
 pub use like::like_pattern;
@@ -146,8 +148,12 @@ pub fn parse_with(input: &str, limits: &Limits) -> Result<Expr, FilterError> {
             return Err(FilterError::TooLong { max });
         }
     }
-    if parser::paren_depth(input) > MAX_NESTING {
+    let pre = parser::prescan(input);
+    if pre.depth > MAX_NESTING {
         return Err(FilterError::TooDeep { max: MAX_NESTING });
+    }
+    if let Some(msg) = pre.error {
+        return Err(FilterError::Syntax(msg));
     }
     let chain = parser::parse_chain(input).map_err(FilterError::Syntax)?;
     if ast::count_comparisons(&chain) > limits.max_comparisons {

@@ -1,5 +1,6 @@
 //! Chumsky grammar of the filter language (spec 03 §1): text → [`Chain`], plus the identifier rules.
 
+use chumsky::error::RichPattern;
 use chumsky::prelude::*;
 
 use super::ast::{Chain, Function, Join, Node, Op, Operand};
@@ -110,7 +111,6 @@ fn operand<'src>() -> impl Parser<'src, &'src str, Operand, Extra<'src>> + Clone
             number().map(Operand::Number),
             ident_or_call,
         ))
-        .labelled("operand")
         .boxed()
     })
 }
@@ -212,47 +212,96 @@ pub(crate) fn parse_chain(input: &str) -> Result<Chain, String> {
 fn describe(input: &str, e: &Rich<'_, char>) -> String {
     let start = e.span().start.min(input.len());
     let pos = input.get(..start).map(|s| s.chars().count()).unwrap_or(0);
-    let found = match e.found() {
+    if let chumsky::error::RichReason::Custom(msg) = e.reason() {
+        return format!("{msg} at position {pos}");
+    }
+    // Some failures carry no token although the input goes on: show the char at the spot.
+    let found = match e
+        .found()
+        .copied()
+        .or_else(|| input.get(start..).and_then(|s| s.chars().next()))
+    {
         Some('\r') => "a carriage return (\\r is not allowed)".to_string(),
         Some(c) => format!("{c:?}"),
         None => "end of input".to_string(),
     };
-    match e.reason() {
-        chumsky::error::RichReason::Custom(msg) => format!("{msg} at position {pos}"),
-        _ => format!("unexpected {found} at position {pos}"),
+    let mut expected: Vec<String> = Vec::new();
+    for pattern in e.expected() {
+        let text = match pattern {
+            RichPattern::Token(t) if matches!(**t, '(' | ')' | ',') => format!("'{}'", **t),
+            RichPattern::Label(label) => label.to_string(),
+            RichPattern::EndOfInput => "end of input".to_string(),
+            _ => continue,
+        };
+        if !expected.contains(&text) {
+            expected.push(text);
+        }
+    }
+    if expected.is_empty() {
+        format!("unexpected {found} at position {pos}")
+    } else {
+        format!(
+            "unexpected {found} at position {pos}, expected {}",
+            expected.join(", ")
+        )
     }
 }
 
-/// Deepest parenthesis nesting (function calls included), ignoring quoted texts and comments.
-/// Iterative, so it is safe to run before the recursive parser on any input.
-pub(crate) fn paren_depth(input: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut chars = input.chars().peekable();
-    while let Some(c) = chars.next() {
+/// What [`prescan`] found.
+pub(crate) struct Prescan {
+    /// Deepest parenthesis nesting (function calls included).
+    pub depth: usize,
+    /// A clear error for an unterminated text or an unclosed `(`, if any.
+    pub error: Option<String>,
+}
+
+/// Iterative pass run before the recursive parser: measures the parenthesis nesting (texts and
+/// comments ignored) and spots unterminated texts and unclosed parentheses, which the parser
+/// itself reports poorly.
+pub(crate) fn prescan(input: &str) -> Prescan {
+    let mut open: Vec<usize> = Vec::new();
+    let mut depth = 0;
+    let mut chars = input.chars().enumerate().peekable();
+    while let Some((pos, c)) = chars.next() {
         match c {
             '\'' | '"' => {
-                while let Some(d) = chars.next() {
+                let mut closed = false;
+                while let Some((_, d)) = chars.next() {
                     if d == '\\' {
                         chars.next();
                     } else if d == c {
+                        closed = true;
                         break;
                     }
                 }
+                if !closed {
+                    return Prescan {
+                        depth,
+                        error: Some(format!(
+                            "unterminated quoted text starting at position {pos}"
+                        )),
+                    };
+                }
             }
-            '/' if chars.peek() == Some(&'/') => {
-                for d in chars.by_ref() {
+            '/' if chars.peek().is_some_and(|(_, d)| *d == '/') => {
+                for (_, d) in chars.by_ref() {
                     if d == '\n' {
                         break;
                     }
                 }
             }
             '(' => {
-                depth += 1;
-                max = max.max(depth);
+                open.push(pos);
+                depth = depth.max(open.len());
             }
-            ')' => depth = depth.saturating_sub(1),
+            ')' => {
+                open.pop();
+            }
             _ => {}
         }
     }
-    max
+    let error = open
+        .last()
+        .map(|pos| format!("unclosed '(' at position {pos}"));
+    Prescan { depth, error }
 }

@@ -414,6 +414,31 @@ fn deep_parentheses_do_not_overflow() {
     assert!(parse_with(&quoted, &no_limits).is_ok());
 }
 
+#[test]
+fn error_messages() {
+    let msg = |f: &str| parse(f).unwrap_err().to_string();
+    assert_eq!(
+        msg("title = 'abc"),
+        "invalid filter expression: unterminated quoted text starting at position 8"
+    );
+    assert_eq!(
+        msg("(a = 1"),
+        "invalid filter expression: unclosed '(' at position 0"
+    );
+    assert_eq!(
+        msg("title == 'x'"),
+        "invalid filter expression: unexpected '=' at position 6, expected operator"
+    );
+    assert_eq!(
+        msg("a = 1 and b = 2"),
+        "invalid filter expression: unexpected 'a' at position 6, expected && or ||, end of input"
+    );
+    assert!(msg("title = 'x'\r\n").contains("\\r is not allowed"));
+    assert!(msg("@ = 1").contains("invalid identifier"));
+    assert!(msg("foo(1) = 1").contains("unknown function"));
+    assert!(msg("'é😀' = 1 x").contains("position 9"));
+}
+
 /// A tiny xorshift generator so the fuzz test is deterministic without extra crates.
 struct Rng(u64);
 impl Rng {
@@ -506,7 +531,7 @@ fn garbage_never_panics() {
     }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut parsed = 0;
-    for _ in 0..4000 {
+    for _ in 0..10_000 {
         let len = 1 + rng.below(14);
         let mut s = String::new();
         for _ in 0..len {

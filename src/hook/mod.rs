@@ -70,14 +70,22 @@ impl<E, X> Hook<E, X> {
     }
 
     /// Binds a handler with priority 0; returns its generated id.
-    pub fn bind_func(&self, f: impl Fn(&mut E, Next<'_, '_, E, X>) -> Result<(), X> + Send + Sync + 'static) -> String {
+    pub fn bind_func(
+        &self,
+        f: impl Fn(&mut E, Next<'_, '_, E, X>) -> Result<(), X> + Send + Sync + 'static,
+    ) -> String {
         let id = format!("__h{}", self.counter.fetch_add(1, Ordering::Relaxed));
         self.bind(&id, 0, f);
         id
     }
 
     /// Binds (or replaces) the handler `id`.
-    pub fn bind(&self, id: &str, priority: i32, f: impl Fn(&mut E, Next<'_, '_, E, X>) -> Result<(), X> + Send + Sync + 'static) {
+    pub fn bind(
+        &self,
+        id: &str,
+        priority: i32,
+        f: impl Fn(&mut E, Next<'_, '_, E, X>) -> Result<(), X> + Send + Sync + 'static,
+    ) {
         let mut guard = self.handlers.write().unwrap_or_else(|p| p.into_inner());
         let mut list: Vec<Handler<E, X>> = guard.iter().filter(|h| h.id != id).cloned().collect();
         list.push(Handler {
@@ -97,7 +105,10 @@ impl<E, X> Hook<E, X> {
     }
 
     pub fn len(&self) -> usize {
-        self.handlers.read().unwrap_or_else(|p| p.into_inner()).len()
+        self.handlers
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -106,7 +117,11 @@ impl<E, X> Hook<E, X> {
 
     /// Runs the chain with `last` as the final (default) action.
     pub fn trigger(&self, e: &mut E, last: impl FnOnce(&mut E) -> Result<(), X>) -> Result<(), X> {
-        let handlers = self.handlers.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let handlers = self
+            .handlers
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         let mut last: Last<'_, E, X> = Some(Box::new(last));
         Next {
             rest: &handlers,

@@ -11,22 +11,42 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
-pub async fn list(State(app): State<App>, _su: Superuser, QueryMap(q): QueryMap) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    State(app): State<App>,
+    _su: Superuser,
+    QueryMap(q): QueryMap,
+) -> Result<Json<Value>, ApiError> {
     let page = services::collections_list::list(&app, &q).await?;
     Ok(Json(fields::apply_to_items(page, q.get("fields"))))
 }
 
-pub async fn view(State(app): State<App>, _su: Superuser, Path(id): Path<String>, QueryMap(q): QueryMap) -> Result<Json<Value>, ApiError> {
+pub async fn view(
+    State(app): State<App>,
+    _su: Superuser,
+    Path(id): Path<String>,
+    QueryMap(q): QueryMap,
+) -> Result<Json<Value>, ApiError> {
     let c = app.find_collection(&id).ok_or_else(ApiError::not_found)?;
     Ok(Json(fields::apply(c.to_api_json(), q.get("fields"))))
 }
 
-pub async fn create(State(app): State<App>, _su: Superuser, QueryMap(q): QueryMap, Body(body): Body) -> Result<Json<Value>, ApiError> {
+pub async fn create(
+    State(app): State<App>,
+    _su: Superuser,
+    QueryMap(q): QueryMap,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
     let c = services::collection_save::create(&app, body).await?;
     Ok(Json(fields::apply(c.to_api_json(), q.get("fields"))))
 }
 
-pub async fn update(State(app): State<App>, _su: Superuser, Path(id): Path<String>, QueryMap(q): QueryMap, Body(body): Body) -> Result<Json<Value>, ApiError> {
+pub async fn update(
+    State(app): State<App>,
+    _su: Superuser,
+    Path(id): Path<String>,
+    QueryMap(q): QueryMap,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
     if app.find_collection(&id).is_none() {
         return Err(ApiError::not_found());
     }
@@ -34,7 +54,11 @@ pub async fn update(State(app): State<App>, _su: Superuser, Path(id): Path<Strin
     Ok(Json(fields::apply(c.to_api_json(), q.get("fields"))))
 }
 
-pub async fn delete(State(app): State<App>, _su: Superuser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(app): State<App>,
+    _su: Superuser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     if app.find_collection(&id).is_none() {
         return Err(ApiError::not_found());
     }
@@ -42,13 +66,21 @@ pub async fn delete(State(app): State<App>, _su: Superuser, Path(id): Path<Strin
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn truncate(State(app): State<App>, _su: Superuser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn truncate(
+    State(app): State<App>,
+    _su: Superuser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let c = app.find_collection(&id).ok_or_else(ApiError::not_found)?;
     services::collection_import::truncate(&app, c).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn import(State(app): State<App>, _su: Superuser, Body(body): Body) -> Result<StatusCode, ApiError> {
+pub async fn import(
+    State(app): State<App>,
+    _su: Superuser,
+    Body(body): Body,
+) -> Result<StatusCode, ApiError> {
     services::collection_import::import(&app, body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -68,7 +100,17 @@ pub async fn scaffolds(_su: Superuser) -> Json<Value> {
     }))
 }
 
-pub async fn dry_run_view(State(app): State<App>, _su: Superuser, Body(body): Body) -> Result<Json<Value>, ApiError> {
-    let query = body.get("query").and_then(Value::as_str).unwrap_or("").to_string();
-    Ok(Json(services::collection_import::dry_run_view(&app, query).await?))
+pub async fn dry_run_view(
+    State(app): State<App>,
+    _su: Superuser,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
+    let query = body
+        .get("query")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    Ok(Json(
+        services::collection_import::dry_run_view(&app, query).await?,
+    ))
 }

@@ -15,7 +15,11 @@ pub struct ApiError {
 /// Capitalises the first letter and ends the sentence with a period, as PocketBase does.
 fn sentence(message: &str, status: u16) -> String {
     let trimmed = message.trim();
-    let base = if trimmed.is_empty() { default_message(status) } else { trimmed };
+    let base = if trimmed.is_empty() {
+        default_message(status)
+    } else {
+        trimmed
+    };
     let mut chars = base.chars();
     let mut out = match chars.next() {
         Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
@@ -96,7 +100,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = (status, axum::Json(self.to_json())).into_response();
-        res.extensions_mut().insert(LoggedError(self.message.clone()));
+        res.extensions_mut()
+            .insert(LoggedError(self.message.clone()));
         res
     }
 }
@@ -111,8 +116,14 @@ mod tests {
 
     #[test]
     fn messages_are_sentences() {
-        assert_eq!(ApiError::new(400, "invalid or expired OTP").message, "Invalid or expired OTP.");
-        assert_eq!(ApiError::new(404, "").message, "The requested resource wasn't found.");
+        assert_eq!(
+            ApiError::new(400, "invalid or expired OTP").message,
+            "Invalid or expired OTP."
+        );
+        assert_eq!(
+            ApiError::new(404, "").message,
+            "The requested resource wasn't found."
+        );
         assert_eq!(ApiError::new(400, "Done!").message, "Done!");
     }
 }

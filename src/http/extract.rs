@@ -24,7 +24,11 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         if content_type.starts_with("multipart/form-data") {
             let mut mp = axum::extract::Multipart::from_request(req, state)
                 .await
-                .map_err(|_| ApiError::bad_request("Failed to load the submitted data due to invalid formatting."))?;
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        "Failed to load the submitted data due to invalid formatting.",
+                    )
+                })?;
             let mut map = Map::new();
             while let Some(field) = mp
                 .next_field()
@@ -35,7 +39,10 @@ impl<S: Send + Sync> FromRequest<S> for Body {
                 if field.file_name().is_some() {
                     continue;
                 }
-                let text = field.text().await.map_err(|e| body_error(e.status().as_u16()))?;
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| body_error(e.status().as_u16()))?;
                 if name == "@jsonPayload" {
                     if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) {
                         map.extend(m);
@@ -59,9 +66,9 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             }
             return Ok(Body(Value::Object(map)));
         }
-        serde_json::from_slice(&bytes)
-            .map(Body)
-            .map_err(|_| ApiError::bad_request("Failed to load the submitted data due to invalid formatting."))
+        serde_json::from_slice(&bytes).map(Body).map_err(|_| {
+            ApiError::bad_request("Failed to load the submitted data due to invalid formatting.")
+        })
     }
 }
 
@@ -107,7 +114,9 @@ pub fn percent_decode(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -160,8 +169,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Superuser {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Auth(r) = Auth::from_request_parts(parts, state).await?;
         match &r {
-            None => Err(ApiError::unauthorized("The request requires valid record authorization token.")),
-            Some(a) if !a.is_superuser() => Err(ApiError::forbidden("The authorized record is not allowed to perform this action.")),
+            None => Err(ApiError::unauthorized(
+                "The request requires valid record authorization token.",
+            )),
+            Some(a) if !a.is_superuser() => Err(ApiError::forbidden(
+                "The authorized record is not allowed to perform this action.",
+            )),
             Some(_) => Ok(Superuser(r)),
         }
     }

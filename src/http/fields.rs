@@ -9,8 +9,28 @@ struct Pick {
     excerpt: Option<(usize, bool)>,
 }
 
+/// Splits on commas outside parentheses.
+fn split_top(spec: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, c) in spec.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&spec[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&spec[start..]);
+    out
+}
+
 fn parse(spec: &str) -> Vec<Pick> {
-    spec.split(',')
+    split_top(spec)
+        .into_iter()
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|item| {
@@ -22,7 +42,10 @@ fn parse(spec: &str) -> Vec<Pick> {
                 let args = m.strip_prefix("excerpt(")?.strip_suffix(')')?;
                 let mut parts = args.split(',').map(str::trim);
                 let max = parts.next()?.parse().ok()?;
-                let ellipsis = parts.next().map(|v| v == "true" || v == "1").unwrap_or(false);
+                let ellipsis = parts
+                    .next()
+                    .map(|v| v == "true" || v == "1")
+                    .unwrap_or(false);
                 Some((max, ellipsis))
             });
             Pick {
@@ -35,7 +58,9 @@ fn parse(spec: &str) -> Vec<Pick> {
 
 /// Strips HTML tags and cuts text to `max` characters.
 fn excerpt(v: &Value, max: usize, ellipsis: bool) -> Value {
-    let Value::String(s) = v else { return v.clone() };
+    let Value::String(s) = v else {
+        return v.clone();
+    };
     let mut text = String::new();
     let mut in_tag = false;
     for c in s.chars() {
@@ -60,7 +85,9 @@ fn excerpt(v: &Value, max: usize, ellipsis: bool) -> Value {
 
 fn project_value(v: &Value, picks: &[Pick]) -> Value {
     match v {
-        Value::Array(items) => Value::Array(items.iter().map(|i| project_value(i, picks)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|i| project_value(i, picks)).collect())
+        }
         Value::Object(obj) => Value::Object(project_object(obj, picks)),
         other => other.clone(),
     }

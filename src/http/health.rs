@@ -11,7 +11,12 @@ use std::net::SocketAddr;
 
 const PROXY_HEADERS: [&str; 3] = ["CF-Connecting-IP", "Fly-Client-IP", "X-Forwarded-For"];
 
-pub async fn health(State(app): State<App>, Auth(auth): Auth, headers: HeaderMap, ConnectInfo(remote): ConnectInfo<SocketAddr>) -> Json<Value> {
+pub async fn health(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    headers: HeaderMap,
+    ConnectInfo(remote): ConnectInfo<SocketAddr>,
+) -> Json<Value> {
     let mut data = json!({});
     if auth.as_ref().is_some_and(|a| a.is_superuser()) {
         let settings = app.settings();

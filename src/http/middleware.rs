@@ -15,7 +15,11 @@ use std::time::Instant;
 
 /// The token of the `Authorization` header, with a `Bearer ` prefix (any case) removed.
 pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
-    let raw = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let raw = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
     let token = if raw.len() > 7 && raw[..7].eq_ignore_ascii_case("bearer ") {
         raw[7..].trim()
     } else {
@@ -38,10 +42,19 @@ pub async fn load_auth(State(app): State<App>, mut req: Request, next: Next) -> 
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert("X-Xss-Protection", HeaderValue::from_static("1; mode=block"));
-    h.insert("X-Content-Type-Options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "X-Xss-Protection",
+        HeaderValue::from_static("1; mode=block"),
+    );
+    h.insert(
+        "X-Content-Type-Options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("X-Frame-Options", HeaderValue::from_static("SAMEORIGIN"));
-    h.insert("Cross-Origin-Opener-Policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "Cross-Origin-Opener-Policy",
+        HeaderValue::from_static("same-origin"),
+    );
     res
 }
 
@@ -50,8 +63,16 @@ pub fn real_ip(app: &App, headers: &HeaderMap, remote: Option<IpAddr>) -> String
     let settings = app.settings();
     for name in &settings.trusted_proxy.headers {
         if let Some(v) = headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
-            let ips: Vec<&str> = v.split(',').map(str::trim).filter(|s| s.parse::<IpAddr>().is_ok()).collect();
-            let pick = if settings.trusted_proxy.use_leftmost_ip { ips.first() } else { ips.last() };
+            let ips: Vec<&str> = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| s.parse::<IpAddr>().is_ok())
+                .collect();
+            let pick = if settings.trusted_proxy.use_leftmost_ip {
+                ips.first()
+            } else {
+                ips.last()
+            };
             if let Some(ip) = pick {
                 return ip.to_string();
             }
@@ -62,7 +83,10 @@ pub fn real_ip(app: &App, headers: &HeaderMap, remote: Option<IpAddr>) -> String
 
 /// Routes whose successful requests are not logged.
 fn skip_success_log(path: &str) -> bool {
-    path == "/api/realtime" || path == "/api/oauth2-redirect" || path.starts_with("/api/logs") || !path.starts_with("/api/")
+    path == "/api/realtime"
+        || path == "/api/oauth2-redirect"
+        || path.starts_with("/api/logs")
+        || !path.starts_with("/api/")
 }
 
 /// Writes one `_logs` row per request, off the request path.
@@ -71,7 +95,10 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
     let method = req.method().to_string();
     let uri = req.uri().clone();
     let headers = req.headers().clone();
-    let remote = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let remote = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let auth_name = req
         .extensions()
         .get::<Requester>()
@@ -115,7 +142,8 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
     }
     if let Some(w) = app.log_writer() {
         w.log(LogEntry {
-            id: crate::model::field::value::generate_from_pattern("[a-z0-9]{15}").unwrap_or_default(),
+            id: crate::model::field::value::generate_from_pattern("[a-z0-9]{15}")
+                .unwrap_or_default(),
             level,
             message: format!("{method} {url}"),
             data,

@@ -42,25 +42,47 @@ pub fn router(app: App) -> Router {
     let api = Router::new()
         .route("/api/health", get(health::health).head(health::health))
         .route("/api/settings", get(settings::get).patch(settings::patch))
-        .route("/api/collections", get(collections::list).post(collections::create))
+        .route(
+            "/api/collections",
+            get(collections::list).post(collections::create),
+        )
         .route("/api/collections/import", put(collections::import))
-        .route("/api/collections/meta/scaffolds", get(collections::scaffolds))
-        .route("/api/collections/meta/dry-run-view", post(collections::dry_run_view))
+        .route(
+            "/api/collections/meta/scaffolds",
+            get(collections::scaffolds),
+        )
+        .route(
+            "/api/collections/meta/dry-run-view",
+            post(collections::dry_run_view),
+        )
         .route(
             "/api/collections/{collection}",
-            get(collections::view).patch(collections::update).delete(collections::delete),
+            get(collections::view)
+                .patch(collections::update)
+                .delete(collections::delete),
         )
-        .route("/api/collections/{collection}/truncate", delete(collections::truncate))
+        .route(
+            "/api/collections/{collection}/truncate",
+            delete(collections::truncate),
+        )
         .route(
             "/api/collections/{collection}/records",
             get(records::list).post(records::create),
         )
         .route(
             "/api/collections/{collection}/records/{id}",
-            get(records::view).patch(records::update).delete(records::delete),
+            get(records::view)
+                .patch(records::update)
+                .delete(records::delete),
         )
-        .route("/api/collections/{collection}/auth-with-password", post(records::auth_with_password))
-        .route("/api/collections/{collection}/auth-refresh", post(records::auth_refresh))
+        .route(
+            "/api/collections/{collection}/auth-with-password",
+            post(records::auth_with_password),
+        )
+        .route(
+            "/api/collections/{collection}/auth-refresh",
+            post(records::auth_refresh),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback);
     let cors = CorsLayer::new()
@@ -74,20 +96,32 @@ pub fn router(app: App) -> Router {
             Method::DELETE,
         ]))
         .allow_headers(AllowHeaders::mirror_request());
-    api.layer(axum::middleware::from_fn_with_state(app.clone(), middleware::request_log))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), middleware::load_auth))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(cors)
-        .with_state(app)
+    api.layer(axum::middleware::from_fn_with_state(
+        app.clone(),
+        middleware::request_log,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        app.clone(),
+        middleware::load_auth,
+    ))
+    .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    .layer(axum::middleware::from_fn(middleware::security_headers))
+    .layer(cors)
+    .with_state(app)
 }
 
 /// Serves the API on an already-bound listener until `shutdown` resolves.
-pub async fn serve(app: App, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    app: App,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     app.start_log_writer();
     let router = router(app);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
-

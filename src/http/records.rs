@@ -10,37 +10,69 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{Map, Value};
 
-pub async fn list(State(app): State<App>, Auth(auth): Auth, Path(c): Path<String>, QueryMap(q): QueryMap) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    Path(c): Path<String>,
+    QueryMap(q): QueryMap,
+) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
     let page = services::records::list(&app, c, &q, &auth).await?;
     Ok(Json(fields::apply_to_items(page, q.get("fields"))))
 }
 
-pub async fn view(State(app): State<App>, Auth(auth): Auth, Path((c, id)): Path<(String, String)>, QueryMap(q): QueryMap) -> Result<Json<Value>, ApiError> {
+pub async fn view(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    Path((c, id)): Path<(String, String)>,
+    QueryMap(q): QueryMap,
+) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
     let rec = services::records::view(&app, c, &id, &auth).await?;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }
 
-pub async fn create(State(app): State<App>, Auth(auth): Auth, Path(c): Path<String>, QueryMap(q): QueryMap, Body(body): Body) -> Result<Json<Value>, ApiError> {
+pub async fn create(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    Path(c): Path<String>,
+    QueryMap(q): QueryMap,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
     let rec = services::records::create(&app, c, body, &auth).await?;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }
 
-pub async fn update(State(app): State<App>, Auth(auth): Auth, Path((c, id)): Path<(String, String)>, QueryMap(q): QueryMap, Body(body): Body) -> Result<Json<Value>, ApiError> {
+pub async fn update(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    Path((c, id)): Path<(String, String)>,
+    QueryMap(q): QueryMap,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
     let rec = services::records::update(&app, c, &id, body, &auth).await?;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }
 
-pub async fn delete(State(app): State<App>, Auth(auth): Auth, Path((c, id)): Path<(String, String)>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    Path((c, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
     let c = services::records::collection(&app, &c)?;
     services::records::delete(&app, c, &id, &auth).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn auth_with_password(State(app): State<App>, Auth(auth): Auth, Path(c): Path<String>, QueryMap(q): QueryMap, Body(body): Body) -> Result<Json<Value>, ApiError> {
+pub async fn auth_with_password(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    Path(c): Path<String>,
+    QueryMap(q): QueryMap,
+    Body(body): Body,
+) -> Result<Json<Value>, ApiError> {
     let c = services::auth_password::auth_collection(&app, &c)?;
     let body = match body {
         Value::Object(m) => m,
@@ -50,7 +82,12 @@ pub async fn auth_with_password(State(app): State<App>, Auth(auth): Auth, Path(c
     Ok(Json(fields::apply(res, q.get("fields"))))
 }
 
-pub async fn auth_refresh(State(app): State<App>, Auth(auth): Auth, Path(c): Path<String>, QueryMap(q): QueryMap) -> Result<Json<Value>, ApiError> {
+pub async fn auth_refresh(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    Path(c): Path<String>,
+    QueryMap(q): QueryMap,
+) -> Result<Json<Value>, ApiError> {
     let c = services::auth_password::auth_collection(&app, &c)?;
     let res = services::auth_password::auth_refresh(c, &auth).await?;
     Ok(Json(fields::apply(res, q.get("fields"))))

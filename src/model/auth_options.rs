@@ -31,7 +31,7 @@ pub struct OAuth2Provider {
     #[serde(rename = "userInfoURL")]
     pub user_info_url: String,
     pub display_name: String,
-    pub extra: Option<Map<String, Value>>,
+    pub extra: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

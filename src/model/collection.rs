@@ -59,7 +59,13 @@ pub const SUPERUSERS: &str = "_superusers";
 pub const USERS_ID: &str = "_pb_users_auth_";
 
 /// The rule keys in API order.
-pub const RULE_KEYS: [&str; 5] = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule"];
+pub const RULE_KEYS: [&str; 5] = [
+    "listRule",
+    "viewRule",
+    "createRule",
+    "updateRule",
+    "deleteRule",
+];
 
 impl Collection {
     /// A blank collection of the given type with its default fields and options (the scaffold).
@@ -123,7 +129,10 @@ impl Collection {
 
     /// The default id: `pbc_` + CRC32(type + name).
     pub fn default_id(kind: CollectionType, name: &str) -> String {
-        format!("pbc_{}", crc32(format!("{}{}", kind.as_str(), name).as_bytes()))
+        format!(
+            "pbc_{}",
+            crc32(format!("{}{}", kind.as_str(), name).as_bytes())
+        )
     }
 
     /// The `options` column: auth options, `{"viewQuery":…}` for views, `{}` for base.
@@ -186,13 +195,20 @@ impl Collection {
         updated: String,
     ) -> Result<Collection, String> {
         let kind = CollectionType::parse(kind).ok_or_else(|| format!("unknown type {kind}"))?;
-        let fields: Vec<Field> =
+        let mut fields_json: Value =
             serde_json::from_str(fields).map_err(|e| format!("fields of {name}: {e}"))?;
+        strip_nulls(&mut fields_json, 1);
+        let fields: Vec<Field> =
+            serde_json::from_value(fields_json).map_err(|e| format!("fields of {name}: {e}"))?;
         let indexes: Vec<String> = serde_json::from_str(indexes).unwrap_or_default();
-        let options: Value = serde_json::from_str(options).unwrap_or_else(|_| json!({}));
+        let mut options: Value = serde_json::from_str(options).unwrap_or_else(|_| json!({}));
+        strip_nulls(&mut options, 0);
         let [list_rule, view_rule, create_rule, update_rule, delete_rule] = rules;
         let auth = if kind == CollectionType::Auth {
-            Some(serde_json::from_value(options.clone()).map_err(|e| format!("options of {name}: {e}"))?)
+            Some(
+                serde_json::from_value(options.clone())
+                    .map_err(|e| format!("options of {name}: {e}"))?,
+            )
         } else {
             None
         };
@@ -219,6 +235,30 @@ impl Collection {
             updated,
         })
     }
+}
+
+/// Removes `null` members of objects nested at least `min_depth` levels down, so that Go's
+/// "null means zero value" decoding carries over to serde defaults. Top-level nulls (rules) stay.
+pub fn strip_nulls(v: &mut Value, min_depth: usize) {
+    fn walk(v: &mut Value, depth: usize, min_depth: usize) {
+        match v {
+            Value::Object(m) => {
+                if depth >= min_depth {
+                    m.retain(|_, x| !x.is_null());
+                }
+                for x in m.values_mut() {
+                    walk(x, depth + 1, min_depth);
+                }
+            }
+            Value::Array(a) => {
+                for x in a.iter_mut() {
+                    walk(x, depth, min_depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(v, 0, min_depth);
 }
 
 /// The primary key field every base and auth collection has.
@@ -303,9 +343,15 @@ pub fn avatar_field() -> Field {
         "avatar",
         FieldKind::File(FileOptions {
             max_select: 1,
-            mime_types: ["image/jpeg", "image/png", "image/svg+xml", "image/gif", "image/webp"]
-                .map(String::from)
-                .to_vec(),
+            mime_types: [
+                "image/jpeg",
+                "image/png",
+                "image/svg+xml",
+                "image/gif",
+                "image/webp",
+            ]
+            .map(String::from)
+            .to_vec(),
             ..Default::default()
         }),
     )

@@ -96,7 +96,11 @@ impl Index {
                 col.collate = body[pos + 9..].trim().to_string();
                 body = body[..pos].trim().to_string();
             }
-            col.name = if body.contains('(') { body } else { unquote(&body) };
+            col.name = if body.contains('(') {
+                body
+            } else {
+                unquote(&body)
+            };
             if col.name.is_empty() {
                 return None;
             }
@@ -111,7 +115,10 @@ impl Index {
             name,
             table: unquote(caps.get(4)?.as_str()),
             columns,
-            where_clause: caps.get(6).map(|m| m.as_str().trim().to_string()).unwrap_or_default(),
+            where_clause: caps
+                .get(6)
+                .map(|m| m.as_str().trim().to_string())
+                .unwrap_or_default(),
         })
     }
 
@@ -179,7 +186,10 @@ mod tests {
 
     #[test]
     fn parses_common_forms() {
-        let i = Index::parse("CREATE UNIQUE INDEX `idx_email_x` ON `users` (`email`) WHERE `email` != ''").unwrap();
+        let i = Index::parse(
+            "CREATE UNIQUE INDEX `idx_email_x` ON `users` (`email`) WHERE `email` != ''",
+        )
+        .unwrap();
         assert!(i.unique);
         assert_eq!(i.name, "idx_email_x");
         assert_eq!(i.table, "users");

@@ -32,7 +32,10 @@ impl Record {
     }
 
     pub fn get_bool(&self, field: &str) -> bool {
-        self.data.get(field).and_then(Value::as_bool).unwrap_or(false)
+        self.data
+            .get(field)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
     }
 
     pub fn set(&mut self, field: &str, value: Value) {

@@ -31,8 +31,12 @@ pub enum SettingsPatchError {
     Syntax(String),
     /// A value has the wrong JSON type (e.g. a string for `smtp.port`, `3.5` for an integer).
     #[error("{path}: expected {expected}")]
-    InvalidType { path: String, expected: &'static str },
-    /// Two keys of one object name the same field (`port` and `Port`), or a key is repeated.
+    InvalidType {
+        path: String,
+        expected: &'static str,
+    },
+    /// Two keys of one object name the same field (`port` and `Port`, `localName` and `local_name`).
+    /// (A key repeated verbatim is caught by [`parse_patch_body`], as a `Syntax` error.)
     #[error("{path}: duplicate name {name:?}")]
     DuplicateName { path: String, name: String },
 }
@@ -537,7 +541,15 @@ mod tests {
         let keys: Vec<&String> = stored["s3"].as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
-            ["enabled", "bucket", "region", "endpoint", "accessKey", "secret", "forcePathStyle"]
+            [
+                "enabled",
+                "bucket",
+                "region",
+                "endpoint",
+                "accessKey",
+                "secret",
+                "forcePathStyle"
+            ]
         );
         assert_eq!(Settings::from_stored(&stored), s);
         // The derived serde impls agree with the stored format.
@@ -561,7 +573,10 @@ mod tests {
         assert!(!s.logs.log_ip, "keys also match case-insensitively");
         assert_eq!(s.smtp.port, 587);
         assert_eq!(s.smtp.password, "pw");
-        assert_eq!(s.rate_limits.rules, vec![RateLimitRule::new("/a", "", 0, 4)]);
+        assert_eq!(
+            s.rate_limits.rules,
+            vec![RateLimitRule::new("/a", "", 0, 4)]
+        );
         assert!(s.superuser_ips.is_empty());
         assert_eq!(s.backups, BackupsConfig::default());
     }
@@ -598,7 +613,10 @@ mod tests {
     fn arrays_are_replaced_with_fresh_elements() {
         let base = Settings::default();
         let s = patch(&base, json!({"rateLimits":{"rules":[{"label":"/x"}]}}));
-        assert_eq!(s.rate_limits.rules, vec![RateLimitRule::new("/x", "", 0, 0)]);
+        assert_eq!(
+            s.rate_limits.rules,
+            vec![RateLimitRule::new("/x", "", 0, 0)]
+        );
         assert_eq!(s.rate_limits.excluded_ips, base.rate_limits.excluded_ips);
         let s = patch(&base, json!({"superuserIPs":["1.2.3.4"]}));
         let s = patch(&s, json!({"superuserIPs":["::1", null]}));
@@ -610,7 +628,10 @@ mod tests {
     #[test]
     fn secrets_are_kept_unless_sent() {
         let base = with_secrets();
-        let kept = patch(&base, json!({"smtp":{"username":"u"},"s3":{"enabled":false}}));
+        let kept = patch(
+            &base,
+            json!({"smtp":{"username":"u"},"s3":{"enabled":false}}),
+        );
         assert_eq!(kept.smtp.password, "pw");
         assert_eq!(kept.s3.secret, "s1");
         let cleared = patch(

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::{
-    BackupsConfig, BatchConfig, LogsConfig, MetaConfig, RateLimitRule, RateLimitsConfig,
-    S3Config, Settings, SmtpConfig, AUDIENCE_AUTH, AUDIENCE_GUEST,
+    BackupsConfig, BatchConfig, LogsConfig, MetaConfig, RateLimitRule, RateLimitsConfig, S3Config,
+    Settings, SmtpConfig, AUDIENCE_AUTH, AUDIENCE_GUEST,
 };
 use crate::model::validation::{Errors, ValidationError};
 
@@ -81,7 +81,10 @@ fn length(s: &str, lo: usize, hi: usize) -> Option<ValidationError> {
         return None;
     }
     let e = if lo == hi {
-        ValidationError::new("validation_length_invalid", "The length must be exactly {min}.")
+        ValidationError::new(
+            "validation_length_invalid",
+            "The length must be exactly {min}.",
+        )
     } else {
         ValidationError::new(
             "validation_length_out_of_range",
@@ -171,7 +174,10 @@ fn meta(m: &MetaConfig) -> Tree {
         "appName",
         required_str(&m.app_name).or_else(|| length(&m.app_name, 1, 255)),
     );
-    t.field("appURL", required_str(&m.app_url).or_else(|| url(&m.app_url)));
+    t.field(
+        "appURL",
+        required_str(&m.app_url).or_else(|| url(&m.app_url)),
+    );
     t.field(
         "senderAddress",
         required_str(&m.sender_address).or_else(|| {
@@ -289,8 +295,14 @@ fn rate_limits(c: &RateLimitsConfig) -> Tree {
 
 fn rate_limit_rule(r: &RateLimitRule) -> Tree {
     let mut t = Tree::default();
-    t.field("audience", one_of(&r.audience, &[AUDIENCE_GUEST, AUDIENCE_AUTH]));
-    t.field("duration", required_int(r.duration).or_else(|| min(r.duration, 1)));
+    t.field(
+        "audience",
+        one_of(&r.audience, &[AUDIENCE_GUEST, AUDIENCE_AUTH]),
+    );
+    t.field(
+        "duration",
+        required_int(r.duration).or_else(|| min(r.duration, 1)),
+    );
     t.field(
         "label",
         required_str(&r.label).or_else(|| {
@@ -384,8 +396,7 @@ pub fn is_valid_host(s: &str) -> bool {
             !b.is_empty()
                 && b.len() <= 63
                 && (b[0].is_ascii_alphanumeric() || b[0] == b'_')
-                && b
-                    .iter()
+                && b.iter()
                     .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
         })
 }
@@ -570,7 +581,9 @@ fn go_quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -672,7 +685,7 @@ fn ipv6_pattern() -> String {
             alts.push(format!("{l}{r}"));
         }
     }
-    alts.push(format!("fe80:(?::[0-9a-fA-F]{{0,4}}){{0,4}}%[0-9a-zA-Z]+"));
+    alts.push("fe80:(?::[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]+".to_string());
     alts.push(format!("::(?:ffff(?::0{{1,4}})?:)?{v4}"));
     alts.push(format!("(?:{h}:){{1,4}}:{v4}"));
     format!("(?:{})", alts.join("|"))
@@ -749,7 +762,9 @@ fn split_scheme(raw: &str) -> Option<(&str, &str)> {
 }
 
 fn parse_host(h: &str) -> Option<String> {
-    let port_ok = |p: &str| p.is_empty() || (p.starts_with(':') && p[1..].bytes().all(|b| b.is_ascii_digit()));
+    let port_ok = |p: &str| {
+        p.is_empty() || (p.starts_with(':') && p[1..].bytes().all(|b| b.is_ascii_digit()))
+    };
     if h.starts_with('[') {
         let i = h.rfind(']')?;
         if !port_ok(&h[i + 1..]) {
@@ -775,9 +790,8 @@ fn parse_host(h: &str) -> Option<String> {
             i += 3;
             continue;
         }
-        let allowed = b >= 0x80
-            || b.is_ascii_alphanumeric()
-            || b"-_.~!$&'()*+,;=:[]<>\"".contains(&b);
+        let allowed =
+            b >= 0x80 || b.is_ascii_alphanumeric() || b"-_.~!$&'()*+,;=:[]<>\"".contains(&b);
         if !allowed {
             return None;
         }
@@ -805,4 +819,434 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// Validation errors of the default settings with `body` applied, as API JSON.
+    fn errors_of(body: Value) -> String {
+        Settings::default()
+            .apply_patch(&body)
+            .expect("patch loads")
+            .validate()
+            .expect_err("invalid")
+            .to_json()
+            .to_string()
+    }
+
+    const BAD_IP: &str =
+        r#"{"code":"validation_invlaid_ip_or_subnet","message":"Invalid IP or CIDR subnet."}"#;
+    const BLANK: &str = r#"{"code":"validation_required","message":"Cannot be blank."}"#;
+    const BAD_HOST: &str =
+        r#"{"code":"validation_is_host","message":"Must be a valid IP address or DNS name."}"#;
+
+    fn min_err(n: i64) -> String {
+        format!(
+            r#"{{"code":"validation_min_greater_equal_than_required","message":"Must be no less than {n}.","params":{{"threshold":{n}}}}}"#
+        )
+    }
+
+    /// Each case was answered this way by the original server.
+    #[test]
+    fn section_errors_match_the_original() {
+        let cases: Vec<(Value, String)> = vec![
+            (
+                json!({"meta":{"accentColor":"#12345","appURL":"localhost","senderName":""}}),
+                format!(
+                    r#"{{"meta":{{"accentColor":{{"code":"validation_length_invalid","message":"The length must be exactly 7.","params":{{"max":7,"min":7}}}},"appURL":{{"code":"validation_is_url","message":"Must be a valid URL."}},"senderName":{BLANK}}}}}"#
+                ),
+            ),
+            (
+                json!({"meta":{"accentColor":"1234567","appName":"é".repeat(128)}}),
+                r#"{"meta":{"accentColor":{"code":"validation_is_hex_color","message":"Must be a valid hexadecimal color code."},"appName":{"code":"validation_length_out_of_range","message":"The length must be between 1 and 255.","params":{"max":255,"min":1}}}}"#.to_string(),
+            ),
+            (
+                json!({"smtp":{"enabled":true,"host":"","port":0}}),
+                format!(r#"{{"smtp":{{"host":{BLANK},"port":{BLANK}}}}}"#),
+            ),
+            (
+                json!({"smtp":{"enabled":true,"host":"bad host","port":-1,"authMethod":"x","localName":"a b"}}),
+                format!(
+                    r#"{{"smtp":{{"authMethod":{{"code":"validation_in_invalid","message":"Must be a valid value."}},"host":{BAD_HOST},"localName":{BAD_HOST},"port":{}}}}}"#,
+                    min_err(0)
+                ),
+            ),
+            (
+                json!({"s3":{"enabled":true},"backups":{"s3":{"enabled":true,"endpoint":"bad"}}}),
+                format!(
+                    r#"{{"backups":{{"s3":{{"accessKey":{BLANK},"bucket":{BLANK},"endpoint":{{"code":"validation_is_url","message":"Must be a valid URL."}},"region":{BLANK},"secret":{BLANK}}}}},"s3":{{"accessKey":{BLANK},"bucket":{BLANK},"endpoint":{BLANK},"region":{BLANK},"secret":{BLANK}}}}}"#
+                ),
+            ),
+            (
+                json!({"backups":{"cron":"* * *","cronMaxKeep":0}}),
+                format!(
+                    r#"{{"backups":{{"cron":{{"code":"validation_invalid_cron","message":"Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments."}},"cronMaxKeep":{BLANK}}}}}"#
+                ),
+            ),
+            (
+                json!({"backups":{"cron":"61 * * * *","cronMaxKeep":-5}}),
+                format!(
+                    r#"{{"backups":{{"cron":{{"code":"validation_invalid_cron","message":"Invalid segment value - must be between the min and max of the segment."}},"cronMaxKeep":{}}}}}"#,
+                    min_err(1)
+                ),
+            ),
+            (
+                json!({"batch":{"enabled":true,"maxRequests":0,"timeout":0,"maxBodySize":-1}}),
+                format!(
+                    r#"{{"batch":{{"maxBodySize":{},"maxRequests":{BLANK},"timeout":{BLANK}}}}}"#,
+                    min_err(0)
+                ),
+            ),
+            (
+                json!({"batch":{"maxRequests":-1,"timeout":-1},"logs":{"maxDays":-1,"maxDataSize":-1,"minLevel":-4}}),
+                format!(
+                    r#"{{"batch":{{"maxRequests":{m},"timeout":{m}}},"logs":{{"maxDataSize":{m},"maxDays":{m}}}}}"#,
+                    m = min_err(0)
+                ),
+            ),
+            (
+                json!({"rateLimits":{"enabled":true,"rules":null,"excludedIPs":["x","","1.2.3.4"]}}),
+                format!(
+                    r#"{{"rateLimits":{{"excludedIPs":{{"0":{BAD_IP},"1":{BLANK}}},"rules":{BLANK}}}}}"#
+                ),
+            ),
+            (
+                json!({"rateLimits":{"rules":[{"label":"","audience":"@all","duration":-1,"maxRequests":-2},{},null]}}),
+                format!(
+                    r#"{{"rateLimits":{{"rules":{{"0":{{"audience":{{"code":"validation_in_invalid","message":"Must be a valid value."}},"duration":{m1},"label":{BLANK},"maxRequests":{m1}}},"1":{{"duration":{BLANK},"label":{BLANK},"maxRequests":{BLANK}}},"2":{{"duration":{BLANK},"label":{BLANK},"maxRequests":{BLANK}}}}}}}}}"#,
+                    m1 = min_err(1)
+                ),
+            ),
+            (
+                json!({"superuserIPs":["127.0.0.1","","::1/200"],"trustedProxy":{"headers":["","bad header"]}}),
+                format!(r#"{{"superuserIPs":{{"1":{BLANK},"2":{BAD_IP}}}}}"#),
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(errors_of(body.clone()), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn list_indexes_sort_as_strings() {
+        let ips: Vec<String> = (1..=12).map(|i| i.to_string()).collect();
+        let v: Value = serde_json::from_str(&errors_of(json!({ "superuserIPs": ips }))).unwrap();
+        let keys: Vec<&String> = v["superuserIPs"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["0", "1", "10", "11", "2", "3", "4", "5", "6", "7", "8", "9"]
+        );
+    }
+
+    #[test]
+    fn conflicting_rules() {
+        let rule = |label: &str, audience: &str| json!({"label": label, "audience": audience, "duration": 1, "maxRequests": 1});
+        // `/a@@` is a prefix of `/a@@@guest`; reported on the later rule, even when disabled.
+        assert_eq!(
+            errors_of(json!({"rateLimits":{"rules":[rule("/a",""), rule("/a","@guest")]}})),
+            r#"{"rateLimits":{"rules":{"1":{"label":{"code":"validation_conflicting_rate_limit_rule","message":"Rate limit rule configuration with label /a already exists or conflicts with another rule.","params":{"label":"/a"}}}}}}"#
+        );
+        // Only the first conflict is reported.
+        let errs = errors_of(json!({"rateLimits":{"rules":[
+            rule("/a","@auth"), rule("/a","@guest"), rule("/b",""), rule("/b",""), rule("/c",""), rule("/c","")
+        ]}}));
+        assert!(
+            errs.starts_with(r#"{"rateLimits":{"rules":{"3":{"label""#),
+            "{errs}"
+        );
+        assert!(!errs.contains(r#""5""#));
+        // Invalid rules hide conflicts.
+        assert_eq!(
+            errors_of(
+                json!({"rateLimits":{"rules":[rule("/a",""), rule("/a",""), rule("bad!","")]}})
+            ),
+            r#"{"rateLimits":{"rules":{"2":{"label":{"code":"validation_match_invalid","message":"Must be in a valid format."}}}}}"#
+        );
+        // No conflict: distinct audiences, or labels that are not prefixes of each other's key.
+        for rules in [
+            json!([rule("/a", "@auth"), rule("/a", "@guest"), rule("/a/", "")]),
+            json!([rule("/a", ""), rule("/ab", "")]),
+            json!([rule("users:auth", ""), rule("users:authRefresh", "")]),
+        ] {
+            let s = Settings::default()
+                .apply_patch(&json!({"rateLimits":{"enabled":true,"rules":rules}}))
+                .unwrap();
+            assert!(s.validate().is_ok(), "{rules}");
+        }
+    }
+
+    #[test]
+    fn valid_settings_pass() {
+        let s = Settings::default()
+            .apply_patch(&json!({
+                "smtp":{"enabled":true,"host":"mail.test","port":25,"authMethod":"LOGIN","localName":"me.local"},
+                "s3":{"enabled":true,"endpoint":"https://s3.test","bucket":"b","region":"r","accessKey":"k","secret":"s"},
+                "backups":{"cron":"0 3 * * 1-5","cronMaxKeep":7},
+                "batch":{"enabled":true,"maxRequests":10,"timeout":5,"maxBodySize":1000},
+                "rateLimits":{"enabled":true,"excludedIPs":["10.0.0.0/8","::1"]},
+                "superuserIPs":["127.0.0.1","fe80::1%eth0"],
+                "meta":{"appURL":"http://[::1]:8090","senderAddress":"\"a\".\"b\"@c.co","accentColor":"#ABCDEF"},
+                "trustedProxy":{"headers":["", "bad header"]},
+                "logs":{"minLevel":-100}
+            }))
+            .unwrap();
+        assert_eq!(s.validate(), Ok(()));
+    }
+
+    #[test]
+    fn rule_labels() {
+        for ok in [
+            "GET /api/x",
+            "get /a",
+            "users:auth",
+            "*:auth",
+            "abc",
+            "/",
+            "/a-b_c/",
+        ] {
+            assert!(is_valid_rule_label(ok), "{ok}");
+        }
+        for bad in [
+            "*", "a b", "GET  /a", "GET /a b", "users:", "/api/é", "é", "/a.b", "GET a", "a:b:c",
+            "*:*",
+        ] {
+            assert!(!is_valid_rule_label(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls() {
+        for ok in [
+            "http://localhost:8090",
+            "example.com",
+            "ftp://x",
+            "https://example.com/path?q=1#frag",
+            "http://user:pass@example.com",
+            "http://[::1]:8090",
+            "http://[fe80::1%25eth0]",
+            "http://127.0.0.1",
+            "http://1.2.3.255",
+            "1.2.3.4",
+            "https://例子.测试",
+            "example.com:8080",
+            "localhost:8090",
+            "mailto:a@b.com",
+            "http://a.com.",
+            "http://123",
+            "http://a/b@c.com",
+            "ws://x.io",
+        ] {
+            assert!(is_valid_url(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "localhost",
+            "foo://bar.com",
+            "http://",
+            "http://a b.com",
+            "http://a_b",
+            "HTTP://EXAMPLE.COM",
+            "http://999.1.1.1",
+            "https://-example.com",
+            "https://example.com:123456",
+            "http://example.com/%zz",
+            "http://example.com#%zz",
+            "http://.com",
+            "http://x{@a.com",
+            "http://0.1.2.3",
+            "http://224.1.1.1",
+            "http://1.2.3",
+            "abc",
+            "http:x.com",
+            "http://[1::2::3]",
+            "http://example.com/\u{1}",
+            "file:///etc/passwd",
+            "//example.com",
+            "http://a:b",
+        ] {
+            assert!(!is_valid_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        for ok in [
+            "a@b.c",
+            "a.b@c.com",
+            "a+b@c.com",
+            "a!#$%&*+/=?^_`{|}~@b.com",
+            "\"a\"@b.co",
+            "\"(a\"@b.co",
+            "\" a \"@b.co",
+            "\"a\".\"b\".\"c\"@c.co",
+            "a@b_c.com",
+            "é@é.com",
+            "a@b.com.",
+            "a@b..c.com",
+            "a@b.c-d",
+            "a@b.cd.-e.f",
+            "A@B.COM",
+        ] {
+            assert!(is_valid_email(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a@b",
+            "a..b@c.com",
+            ".a@c.com",
+            "\"a b\"@c.com",
+            "\"ab\"@c.com",
+            "\"(é\"@b.co",
+            "\"a\".b@c.co",
+            "a(b)@c.com",
+            "a@-b.com",
+            "a@b-.com",
+            "a@b.c1",
+            "a@1.2.3.4",
+            "a@[1.2.3.4]",
+            "a@b.c.-d",
+            "a@b.c..d",
+            "a@b.c._d",
+            "a@localhost",
+            "😀@b.com",
+        ] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ips_and_subnets() {
+        for ok in [
+            "1.2.3.4",
+            "10.0.0.0/8",
+            "::1",
+            "fe80::/10",
+            "::ffff:1.2.3.4",
+            "1.2.3.4/0",
+            "::/0",
+            "::ffff:1.2.3.4/120",
+            "fe80::1%eth0",
+            "fe80::1%eth0/129",
+            "::1%x/y",
+            "1:2:3:4:5:6:1.2.3.4",
+        ] {
+            assert!(is_valid_ip_or_cidr(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "abc",
+            "1.2.3.4/33",
+            "1.2.3.4/",
+            "1.2.3.4/08",
+            "1.2.3.4/+8",
+            "01.2.3.4",
+            " 1.2.3.4",
+            "[::1]",
+            "1::2::3",
+            "::1/129",
+            "1.2.3.4%x/8",
+            "fe80::1%",
+            "1.2.3.4/24/8",
+            "1.2.3.4/32%x",
+        ] {
+            assert!(!is_valid_ip_or_cidr(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hosts() {
+        let long_ok = format!("{}.com", "x".repeat(63));
+        let long_bad = format!("{}.com", "x".repeat(64));
+        for ok in ["a_b.c-d.", "1.2.3.4", "::1", "a", "a.com.", "a_", &long_ok] {
+            assert!(is_valid_host(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "[::1]",
+            "-a.com",
+            "a..b",
+            ".a",
+            "é.com",
+            &long_bad,
+            "fe80::1%eth0",
+            "a:80",
+            "a.com..",
+        ] {
+            assert!(!is_valid_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cron_expressions() {
+        const SEGMENTS: &str = "Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments.";
+        const VALUE: &str =
+            "Invalid segment value - must be between the min and max of the segment.";
+        let cases: &[(&str, Option<&str>)] = &[
+            ("@daily", None),
+            ("@hourly", None),
+            ("@yearly", None),
+            ("@annually", None),
+            ("@monthly", None),
+            ("@weekly", None),
+            ("@midnight", None),
+            ("*/5 * * * *", None),
+            ("1-5/2 * * * *", None),
+            ("1,2,3 * * * *", None),
+            ("+5 * * * *", None),
+            ("05 * * * *", None),
+            ("*/+2 * * * *", None),
+            ("0-0/1 * * * *", None),
+            ("59 23 31 12 6", None),
+            ("1,2-3,*/4 * * * *", None),
+            ("", Some(SEGMENTS)),
+            ("@every 5m", Some(SEGMENTS)),
+            ("@DAILY", Some(SEGMENTS)),
+            (" @daily", Some(SEGMENTS)),
+            ("0 0  * * *", Some(SEGMENTS)),
+            ("0\t0 * * *", Some(SEGMENTS)),
+            ("* * * * * *", Some(SEGMENTS)),
+            ("60 * * * *", Some(VALUE)),
+            ("* * 0 * *", Some(VALUE)),
+            ("* * * * 7", Some(VALUE)),
+            ("999999999999999999 * * * *", Some(VALUE)),
+            ("*/0 * * * *", Some("Invalid segment step boundary - the step must be between 1 and the 59.")),
+            ("* */24 * * *", Some("Invalid segment step boundary - the step must be between 1 and the 23.")),
+            ("*/-1 * * * *", Some("Invalid segment step boundary - the step must be between 1 and the 59.")),
+            ("5/2 * * * *", Some("Invalid segment step - step > 1 could be used only with the wildcard or range format.")),
+            ("x/2 * * * *", Some("Invalid segment step - step > 1 could be used only with the wildcard or range format.")),
+            ("5-1 * * * *", Some("Invalid segment range maximum - must be between 5 and 59.")),
+            ("* * * * 1-7", Some("Invalid segment range maximum - must be between 1 and 6.")),
+            ("60-61 * * * *", Some("Invalid segment range minimum - must be between 0 and 59.")),
+            ("* * 0-5 * *", Some("Invalid segment range minimum - must be between 1 and 31.")),
+            ("1-2-3 * * * *", Some("Invalid segment range format - the range must have 1 or 2 parts.")),
+            ("*/2/3 * * * *", Some("Invalid segment step format - must be in the format */n or 1-30/n.")),
+            ("-1 * * * *", Some("Strconv.Atoi: parsing \"\": invalid syntax.")),
+            ("1,,3 * * * *", Some("Strconv.Atoi: parsing \"\": invalid syntax.")),
+            ("* * * JAN *", Some("Strconv.Atoi: parsing \"JAN\": invalid syntax.")),
+            ("*-5 * * * *", Some("Strconv.Atoi: parsing \"*\": invalid syntax.")),
+            ("+ * * * *", Some("Strconv.Atoi: parsing \"+\": invalid syntax.")),
+            ("*/1-2 * * * *", Some("Strconv.Atoi: parsing \"1-2\": invalid syntax.")),
+            ("\" * * * *", Some("Strconv.Atoi: parsing \"\\\"\": invalid syntax.")),
+            ("\u{1} * * * *", Some("Strconv.Atoi: parsing \"\\x01\": invalid syntax.")),
+            ("\u{85} * * * *", Some("Strconv.Atoi: parsing \"\\u0085\": invalid syntax.")),
+            ("9999999999999999999 * * * *", Some("Strconv.Atoi: parsing \"9999999999999999999\": value out of range.")),
+            ("18446744073709551616x * * * *", Some("Strconv.Atoi: parsing \"18446744073709551616x\": value out of range.")),
+            ("9999999999999999999x * * * *", Some("Strconv.Atoi: parsing \"9999999999999999999x\": invalid syntax.")),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(cron_error(expr).as_deref(), *want, "{expr:?}");
+            assert_eq!(is_valid_cron(expr), want.is_none(), "{expr:?}");
+        }
+        let s = parse_cron("*/20 1-3,5 */15 * 0").unwrap();
+        assert_eq!(s.minutes, BTreeSet::from([0, 20, 40]));
+        assert_eq!(s.hours, BTreeSet::from([1, 2, 3, 5]));
+        assert_eq!(s.days, BTreeSet::from([1, 16, 31]));
+        assert_eq!(s.months, (1..=12).collect());
+        assert_eq!(s.days_of_week, BTreeSet::from([0]));
+        assert_eq!(parse_cron("@weekly"), parse_cron("0 0 * * 0"));
+    }
 }

@@ -20,7 +20,13 @@ fn text(name: &str, required: bool) -> Field {
     .system()
 }
 
-fn internal(name: &str, id: &str, extra: Vec<Field>, rules: [bool; 5], indexes: Vec<String>) -> Collection {
+fn internal(
+    name: &str,
+    id: &str,
+    extra: Vec<Field>,
+    rules: [bool; 5],
+    indexes: Vec<String>,
+) -> Collection {
     let mut c = Collection::new(CollectionType::Base, name);
     c.id = id.into();
     c.system = true;
@@ -45,7 +51,10 @@ pub fn system_collections() -> Vec<Collection> {
         "pbc_2279338944",
         vec![text("method", true)],
         [true, true, false, false, false],
-        vec!["CREATE INDEX `idx_mfas_collectionRef_recordRef` ON `_mfas` (collectionRef,recordRef)".into()],
+        vec![
+            "CREATE INDEX `idx_mfas_collectionRef_recordRef` ON `_mfas` (collectionRef,recordRef)"
+                .into(),
+        ],
     );
     let otp_password = Field::new(
         "password",
@@ -62,7 +71,10 @@ pub fn system_collections() -> Vec<Collection> {
         "pbc_1638494021",
         vec![otp_password, text("sentTo", false).hidden()],
         [true, true, false, false, false],
-        vec!["CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)".into()],
+        vec![
+            "CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (collectionRef, recordRef)"
+                .into(),
+        ],
     );
     let external = internal(
         "_externalAuths",
@@ -125,13 +137,22 @@ mod tests {
     fn ids_and_field_ids_match_pocketbase() {
         let all = system_collections();
         let su = all.iter().find(|c| c.name == "_superusers").unwrap();
-        assert_eq!(su.id, Collection::default_id(CollectionType::Auth, "_superusers"));
+        assert_eq!(
+            su.id,
+            Collection::default_id(CollectionType::Auth, "_superusers")
+        );
         let ids: Vec<_> = su.fields.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(
             ids,
             [
-                "text3208210256", "password901924565", "text2504183744", "email3885137012",
-                "bool1547992806", "bool256245529", "autodate2990389176", "autodate3332085495"
+                "text3208210256",
+                "password901924565",
+                "text2504183744",
+                "email3885137012",
+                "bool1547992806",
+                "bool256245529",
+                "autodate2990389176",
+                "autodate3332085495"
             ]
         );
         let otps = all.iter().find(|c| c.name == "_otps").unwrap();

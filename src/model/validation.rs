@@ -182,8 +182,11 @@ mod tests {
         let mut inner = Errors::new();
         inner.add(
             "name",
-            ValidationError::new("validation_max_text_constraint", "Must be no more than {max} character(s).")
-                .param("max", 5),
+            ValidationError::new(
+                "validation_max_text_constraint",
+                "Must be no more than {max} character(s).",
+            )
+            .param("max", 5),
         );
         let mut e = Errors::new();
         e.add_nested("fields", inner);
@@ -191,6 +194,9 @@ mod tests {
             e.to_json().to_string(),
             r#"{"fields":{"name":{"code":"validation_max_text_constraint","message":"Must be no more than 5 character(s).","params":{"max":5}}}}"#
         );
-        assert_eq!(e.summary(), "fields.name: Must be no more than 5 character(s).");
+        assert_eq!(
+            e.summary(),
+            "fields.name: Must be no more than 5 character(s)."
+        );
     }
 }

@@ -18,7 +18,9 @@ pub fn auth_collection(app: &App, id_or_name: &str) -> Result<Arc<Collection>, A
         .find_collection(id_or_name)
         .ok_or_else(|| AppError::NotFound("Missing or invalid collection context.".into()))?;
     if !c.is_auth() {
-        return Err(AppError::NotFound("Missing or invalid auth collection context.".into()));
+        return Err(AppError::NotFound(
+            "Missing or invalid auth collection context.".into(),
+        ));
     }
     Ok(c)
 }
@@ -51,10 +53,17 @@ fn nocase_identity(c: &Collection, field: &str) -> bool {
 }
 
 /// `POST /api/collections/{c}/auth-with-password`.
-pub async fn auth_with_password(app: &App, c: Arc<Collection>, body: Map<String, Value>, requester: &Requester) -> Result<Value, AppError> {
+pub async fn auth_with_password(
+    app: &App,
+    c: Arc<Collection>,
+    body: Map<String, Value>,
+    requester: &Requester,
+) -> Result<Value, AppError> {
     let auth = c.auth.as_ref().ok_or_else(AppError::not_found)?;
     if !auth.password_auth.enabled {
-        return Err(AppError::Forbidden("The collection is not configured to allow password authentication.".into()));
+        return Err(AppError::Forbidden(
+            "The collection is not configured to allow password authentication.".into(),
+        ));
     }
     let identity = body_str(&body, "identity");
     let pass = body_str(&body, "password");
@@ -64,14 +73,27 @@ pub async fn auth_with_password(app: &App, c: Arc<Collection>, body: Map<String,
         if v.is_empty() {
             errors.add(key, ValidationError::required());
         } else if v.chars().count() > 255 {
-            errors.add(key, ValidationError::new("validation_length_too_long", "The length must be no more than {max}.").param("max", 255));
+            errors.add(
+                key,
+                ValidationError::new(
+                    "validation_length_too_long",
+                    "The length must be no more than {max}.",
+                )
+                .param("max", 255),
+            );
         }
     }
     if !identity_field.is_empty() && !auth.password_auth.identity_fields.contains(&identity_field) {
-        errors.add("identityField", ValidationError::new("validation_in_invalid", "Must be a valid value."));
+        errors.add(
+            "identityField",
+            ValidationError::new("validation_in_invalid", "Must be a valid value."),
+        );
     }
     if !errors.is_empty() {
-        return Err(AppError::validation("An error occurred while validating the submitted data.", errors));
+        return Err(AppError::validation(
+            "An error occurred while validating the submitted data.",
+            errors,
+        ));
     }
     let mut fields: Vec<String> = if identity_field.is_empty() {
         auth.password_auth.identity_fields.clone()
@@ -90,7 +112,9 @@ pub async fn auth_with_password(app: &App, c: Arc<Collection>, body: Map<String,
         .db()
         .read(move |conn| {
             for name in &fields {
-                let Some(field) = c2.field(name) else { continue };
+                let Some(field) = c2.field(name) else {
+                    continue;
+                };
                 let nocase = nocase_identity(&c2, name);
                 if let Some(r) = store::records::find_first_by(conn, &c2, field, &ident, nocase)? {
                     return Ok(Some(r));
@@ -112,7 +136,10 @@ pub async fn auth_with_password(app: &App, c: Arc<Collection>, body: Map<String,
             r
         }
         None => {
-            let _ = tokio::task::spawn_blocking(move || password::verify(&pass, password::dummy_hash())).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                password::verify(&pass, password::dummy_hash())
+            })
+            .await;
             return Err(failed());
         }
     };
@@ -120,7 +147,12 @@ pub async fn auth_with_password(app: &App, c: Arc<Collection>, body: Map<String,
 }
 
 /// The shared success pipeline: authRule, then `{token, record}`.
-pub async fn authenticate(app: &App, c: &Arc<Collection>, record: Record, requester: &Requester) -> Result<Value, AppError> {
+pub async fn authenticate(
+    app: &App,
+    c: &Arc<Collection>,
+    record: Record,
+    requester: &Requester,
+) -> Result<Value, AppError> {
     let auth = c.auth.as_ref().ok_or_else(AppError::not_found)?;
     let allowed = match &auth.auth_rule {
         None => is_superuser(requester),
@@ -128,7 +160,9 @@ pub async fn authenticate(app: &App, c: &Arc<Collection>, record: Record, reques
         Some(rule) => rules::record_matches(app, c, rule, record.id(), requester).await?,
     };
     if !allowed {
-        return Err(AppError::Forbidden("The request doesn't satisfy the collection requirements to authenticate.".into()));
+        return Err(AppError::Forbidden(
+            "The request doesn't satisfy the collection requirements to authenticate.".into(),
+        ));
     }
     let token = new_auth_token(c, &record).map_err(AppError::internal)?;
     Ok(auth_response(c, &record, &token))
@@ -137,7 +171,9 @@ pub async fn authenticate(app: &App, c: &Arc<Collection>, record: Record, reques
 /// `POST /api/collections/{c}/auth-refresh`.
 pub async fn auth_refresh(c: Arc<Collection>, requester: &Requester) -> Result<Value, AppError> {
     let Some(state) = requester else {
-        return Err(AppError::Unauthorized("The request requires valid record authorization token.".into()));
+        return Err(AppError::Unauthorized(
+            "The request requires valid record authorization token.".into(),
+        ));
     };
     if state.collection.id != c.id {
         return Err(AppError::Forbidden(format!(
@@ -145,7 +181,12 @@ pub async fn auth_refresh(c: Arc<Collection>, requester: &Requester) -> Result<V
             c.name
         )));
     }
-    let AuthState { record, claims, token, .. } = state;
+    let AuthState {
+        record,
+        claims,
+        token,
+        ..
+    } = state;
     let token = if claims.refreshable == Some(true) {
         new_auth_token(&c, record).map_err(AppError::internal)?
     } else {

@@ -13,15 +13,25 @@ use std::sync::Arc;
 /// `PUT /api/collections/import`: everything in one transaction, views last.
 pub async fn import(app: &App, body: Value) -> Result<(), AppError> {
     let list = body.get("collections").cloned().unwrap_or(Value::Null);
-    let delete_missing = body.get("deleteMissing").and_then(Value::as_bool).unwrap_or(false);
+    let delete_missing = body
+        .get("deleteMissing")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let items = match list {
         Value::Array(items) if !items.is_empty() => items,
         Value::Array(_) | Value::Null => {
             let mut e = Errors::new();
             e.add("collections", ValidationError::required());
-            return Err(AppError::validation("An error occurred while validating the submitted data.", e));
+            return Err(AppError::validation(
+                "An error occurred while validating the submitted data.",
+                e,
+            ));
         }
-        _ => return Err(AppError::bad_request("Failed to load the submitted data due to invalid formatting.")),
+        _ => {
+            return Err(AppError::bad_request(
+                "Failed to load the submitted data due to invalid formatting.",
+            ))
+        }
     };
     let app2 = app.clone();
     app.db()
@@ -31,15 +41,23 @@ pub async fn import(app: &App, body: Value) -> Result<(), AppError> {
                 let keep = |c: &Collection| {
                     items.iter().any(|i| {
                         i.get("id").and_then(Value::as_str) == Some(c.id.as_str())
-                            || (i.get("id").is_none() && i.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(&c.name)))
+                            || (i.get("id").is_none()
+                                && i.get("name")
+                                    .and_then(Value::as_str)
+                                    .is_some_and(|n| n.eq_ignore_ascii_case(&c.name)))
                     })
                 };
                 // views first, so that their sources can go
-                let mut doomed: Vec<Collection> = existing.iter().filter(|c| !c.system && !keep(c)).cloned().collect();
+                let mut doomed: Vec<Collection> = existing
+                    .iter()
+                    .filter(|c| !c.system && !keep(c))
+                    .cloned()
+                    .collect();
                 doomed.sort_by_key(|c| !c.is_view());
                 for c in doomed {
                     let all = app2.collections_in(tx)?;
-                    delete_in(&app2, tx, &c, &all).map_err(|e| import_failure(&c.name, &c.id, e))?;
+                    delete_in(&app2, tx, &c, &all)
+                        .map_err(|e| import_failure(&c.name, &c.id, e))?;
                 }
                 existing = app2.collections_in(tx)?;
             }
@@ -53,20 +71,31 @@ pub async fn import(app: &App, body: Value) -> Result<(), AppError> {
                     .filter(|s| !s.is_empty())
                     .and_then(|id| all.iter().find(|c| c.id == id))
                     .or_else(|| {
-                        if item.get("id").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+                        if item
+                            .get("id")
+                            .and_then(Value::as_str)
+                            .is_some_and(|s| !s.is_empty())
+                        {
                             return None;
                         }
-                        item.get("name").and_then(Value::as_str).and_then(|n| find(&all, n))
+                        item.get("name")
+                            .and_then(Value::as_str)
+                            .and_then(|n| find(&all, n))
                     })
                     .cloned();
-                let name = item.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+                let name = item
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 match matched {
                     Some(old) => {
                         let body = keep_missing_fields(&old, item, delete_missing);
                         let input = collection_from_update(&old, body, &all)?;
                         let mut c = input.collection;
                         c.updated = datetime::now();
-                        save(&app2, tx, c, Some(&old), &input.raw_type).map_err(|e| import_failure(&name, &old.id, e))?;
+                        save(&app2, tx, c, Some(&old), &input.raw_type)
+                            .map_err(|e| import_failure(&name, &old.id, e))?;
                     }
                     None => {
                         let input = collection_from_create(item, &all)?;
@@ -74,7 +103,8 @@ pub async fn import(app: &App, body: Value) -> Result<(), AppError> {
                         let id = c.id.clone();
                         c.created = datetime::now();
                         c.updated = c.created.clone();
-                        save(&app2, tx, c, None, &input.raw_type).map_err(|e| import_failure(&name, &id, e))?;
+                        save(&app2, tx, c, None, &input.raw_type)
+                            .map_err(|e| import_failure(&name, &id, e))?;
                     }
                 }
             }
@@ -88,7 +118,10 @@ pub async fn import(app: &App, body: Value) -> Result<(), AppError> {
 fn keep_missing_fields(old: &Collection, mut item: Value, delete_missing: bool) -> Value {
     if let Some(Value::Array(fields)) = item.get_mut("fields") {
         for f in fields.iter_mut() {
-            if f.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
+            if f.get("id")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
                 let name = f.get("name").and_then(Value::as_str).unwrap_or("");
                 let ty = f.get("type").and_then(Value::as_str).unwrap_or("");
                 if let Some(o) = old.field(name).filter(|o| o.type_name() == ty) {
@@ -98,7 +131,9 @@ fn keep_missing_fields(old: &Collection, mut item: Value, delete_missing: bool) 
         }
         if !delete_missing {
             for of in &old.fields {
-                let present = fields.iter().any(|f| f.get("id").and_then(Value::as_str) == Some(of.id.as_str()));
+                let present = fields
+                    .iter()
+                    .any(|f| f.get("id").and_then(Value::as_str) == Some(of.id.as_str()));
                 if !present {
                     fields.push(serde_json::to_value(of).unwrap_or(Value::Null));
                 }
@@ -140,7 +175,9 @@ fn lower_messages(v: Value) -> Value {
             };
             Value::String(lowered)
         }
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, lower_messages(v))).collect()),
+        Value::Object(m) => {
+            Value::Object(m.into_iter().map(|(k, v)| (k, lower_messages(v))).collect())
+        }
         other => other,
     }
 }
@@ -148,7 +185,9 @@ fn lower_messages(v: Value) -> Value {
 /// `DELETE /api/collections/{c}/truncate`: deletes every record through the normal delete path.
 pub async fn truncate(app: &App, c: Arc<Collection>) -> Result<(), AppError> {
     if c.is_view() {
-        return Err(AppError::bad_request("View collections cannot be truncated since they don't store their own records."));
+        return Err(AppError::bad_request(
+            "View collections cannot be truncated since they don't store their own records.",
+        ));
     }
     let app2 = app.clone();
     app.db()
@@ -168,8 +207,18 @@ pub async fn truncate(app: &App, c: Arc<Collection>) -> Result<(), AppError> {
 pub async fn dry_run_view(app: &App, query: String) -> Result<Value, AppError> {
     if query.chars().count() > 5000 {
         let mut e = Errors::new();
-        e.add("query", ValidationError::new("validation_length_too_long", "The length must be no more than {max}.").param("max", 5000));
-        return Err(AppError::validation("An error occurred while validating the submitted data.", e));
+        e.add(
+            "query",
+            ValidationError::new(
+                "validation_length_too_long",
+                "The length must be no more than {max}.",
+            )
+            .param("max", 5000),
+        );
+        return Err(AppError::validation(
+            "An error occurred while validating the submitted data.",
+            e,
+        ));
     }
     let app2 = app.clone();
     app.db()

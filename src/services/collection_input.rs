@@ -4,7 +4,9 @@
 use super::legacy_schema;
 use crate::app::AppError;
 use crate::model::auth_options::AuthOptions;
-use crate::model::collection::{auth_indexes, auth_system_fields, id_field, RULE_KEYS};
+use crate::model::collection::{
+    auth_indexes, auth_system_fields, id_field, strip_nulls, RULE_KEYS,
+};
 use crate::model::field::default_field_id;
 use crate::model::{Collection, CollectionType, Field};
 use serde_json::{Map, Value};
@@ -13,11 +15,37 @@ use serde_json::{Map, Value};
 pub const INVALID_FORMAT: &str = "Failed to load the submitted data due to invalid formatting.";
 
 const TOP_KEYS: &[&str] = &[
-    "id", "name", "type", "system", "fields", "indexes", "listRule", "viewRule", "createRule",
-    "updateRule", "deleteRule", "viewQuery", "created", "updated", "authRule", "manageRule",
-    "authAlert", "oauth2", "passwordAuth", "mfa", "otp", "authToken", "passwordResetToken",
-    "emailChangeToken", "verificationToken", "fileToken", "verificationTemplate",
-    "resetPasswordTemplate", "confirmEmailChangeTemplate", "schema", "options",
+    "id",
+    "name",
+    "type",
+    "system",
+    "fields",
+    "indexes",
+    "listRule",
+    "viewRule",
+    "createRule",
+    "updateRule",
+    "deleteRule",
+    "viewQuery",
+    "created",
+    "updated",
+    "authRule",
+    "manageRule",
+    "authAlert",
+    "oauth2",
+    "passwordAuth",
+    "mfa",
+    "otp",
+    "authToken",
+    "passwordResetToken",
+    "emailChangeToken",
+    "verificationToken",
+    "fileToken",
+    "verificationTemplate",
+    "resetPasswordTemplate",
+    "confirmEmailChangeTemplate",
+    "schema",
+    "options",
 ];
 
 /// Renames top-level keys to their canonical spelling (Go matches JSON keys case-insensitively).
@@ -40,7 +68,9 @@ pub fn merge_json(base: &mut Value, patch: Value) {
         (Value::Object(b), Value::Object(p)) => {
             for (k, v) in p {
                 match b.get_mut(&k) {
-                    Some(existing) if existing.is_object() && v.is_object() => merge_json(existing, v),
+                    Some(existing) if existing.is_object() && v.is_object() => {
+                        merge_json(existing, v)
+                    }
                     _ => {
                         b.insert(k, v);
                     }
@@ -73,14 +103,20 @@ fn decode(json: &Value, kind: CollectionType) -> Result<Collection, AppError> {
     let obj = json.as_object().ok_or_else(bad)?;
     let fields: Vec<Field> = match obj.get("fields") {
         None | Some(Value::Null) => Vec::new(),
-        Some(v) => serde_json::from_value(v.clone()).map_err(|_| bad())?,
+        Some(v) => {
+            let mut v = v.clone();
+            strip_nulls(&mut v, 1);
+            serde_json::from_value(v).map_err(|_| bad())?
+        }
     };
     let indexes: Vec<String> = match obj.get("indexes") {
         None | Some(Value::Null) => Vec::new(),
         Some(v) => serde_json::from_value(v.clone()).map_err(|_| bad())?,
     };
     let auth = if kind == CollectionType::Auth {
-        Some(serde_json::from_value::<AuthOptions>(json.clone()).map_err(|_| bad())?)
+        let mut opts = json.clone();
+        strip_nulls(&mut opts, 1);
+        Some(serde_json::from_value::<AuthOptions>(opts).map_err(|_| bad())?)
     } else {
         None
     };
@@ -118,7 +154,10 @@ pub struct CreateInput {
 }
 
 /// Decodes a create body over the scaffold of its type. `existing` resolves legacy relation targets.
-pub fn collection_from_create(body: Value, existing: &[Collection]) -> Result<CreateInput, AppError> {
+pub fn collection_from_create(
+    body: Value,
+    existing: &[Collection],
+) -> Result<CreateInput, AppError> {
     let Value::Object(body) = body else {
         return Err(AppError::bad_request(INVALID_FORMAT));
     };
@@ -144,7 +183,11 @@ pub fn collection_from_create(body: Value, existing: &[Collection]) -> Result<Cr
 }
 
 /// Decodes an update body over the stored collection. The type can never change (`raw_type` reports a try).
-pub fn collection_from_update(old: &Collection, body: Value, existing: &[Collection]) -> Result<CreateInput, AppError> {
+pub fn collection_from_update(
+    old: &Collection,
+    body: Value,
+    existing: &[Collection],
+) -> Result<CreateInput, AppError> {
     let Value::Object(body) = body else {
         return Err(AppError::bad_request(INVALID_FORMAT));
     };
@@ -198,7 +241,11 @@ pub fn normalize(c: &mut Collection, old: Option<&Collection>, existing: &[Colle
         }
         if old.is_none() {
             for idx in auth_indexes(&c.id, &c.name) {
-                let kind = if idx.contains("(`tokenKey`)") { "tokenKey" } else { "email" };
+                let kind = if idx.contains("(`tokenKey`)") {
+                    "tokenKey"
+                } else {
+                    "email"
+                };
                 let has = c.indexes.iter().any(|i| {
                     crate::model::index::Index::parse(i)
                         .map(|p| p.unique && p.columns.len() == 1 && p.columns[0].name == kind)
@@ -229,13 +276,20 @@ pub fn normalize(c: &mut Collection, old: Option<&Collection>, existing: &[Colle
 
 /// Gives every field without an id PocketBase's default one (suffixed on clashes).
 fn assign_field_ids(fields: &mut [Field], old: Option<&Collection>) {
-    let mut taken: Vec<String> = fields.iter().filter(|f| !f.id.is_empty()).map(|f| f.id.clone()).collect();
+    let mut taken: Vec<String> = fields
+        .iter()
+        .filter(|f| !f.id.is_empty())
+        .map(|f| f.id.clone())
+        .collect();
     for f in fields.iter_mut() {
         if !f.id.is_empty() {
             continue;
         }
         // a system field resent without id keeps the stored one
-        if let Some(o) = old.and_then(|o| o.field(&f.name)).filter(|o| o.system && o.type_name() == f.type_name()) {
+        if let Some(o) = old
+            .and_then(|o| o.field(&f.name))
+            .filter(|o| o.system && o.type_name() == f.type_name())
+        {
             if !taken.contains(&o.id) {
                 f.id = o.id.clone();
                 taken.push(f.id.clone());

@@ -15,7 +15,11 @@ const TYPE_FORMAT: &str = "Failed to load the collection type data due to invali
 
 /// `POST /api/collections`.
 pub async fn create(app: &App, body: Value) -> Result<Collection, AppError> {
-    if !body.is_object() || body.get("name").is_some_and(|n| !n.is_string() && !n.is_null()) {
+    if !body.is_object()
+        || body
+            .get("name")
+            .is_some_and(|n| !n.is_string() && !n.is_null())
+    {
         return Err(AppError::bad_request(TYPE_FORMAT));
     }
     let app2 = app.clone();
@@ -39,7 +43,9 @@ pub async fn update(app: &App, id_or_name: &str, body: Value) -> Result<Collecti
     app.db()
         .write(move |tx| {
             let existing = app2.collections_in(tx)?;
-            let old = find(&existing, &key).ok_or_else(AppError::not_found)?.clone();
+            let old = find(&existing, &key)
+                .ok_or_else(AppError::not_found)?
+                .clone();
             let input = collection_from_update(&old, body, &existing)?;
             let mut c = input.collection;
             c.updated = datetime::now();
@@ -64,35 +70,55 @@ fn failure_message(is_new: bool) -> &'static str {
 }
 
 /// Saves a collection inside the open transaction: hooks, validation, row and table sync.
-pub fn save(app: &App, tx: &Tx, c: Collection, old: Option<&Collection>, raw_type: &str) -> Result<Collection, AppError> {
+pub fn save(
+    app: &App,
+    tx: &Tx,
+    c: Collection,
+    old: Option<&Collection>,
+    raw_type: &str,
+) -> Result<Collection, AppError> {
     let hooks = app.hooks();
     let is_new = old.is_none();
     let (model_hook, hook, model_exec, exec) = if is_new {
-        (&hooks.on_model_create, &hooks.on_collection_create, &hooks.on_model_create_execute, &hooks.on_collection_create_execute)
+        (
+            &hooks.on_model_create,
+            &hooks.on_collection_create,
+            &hooks.on_model_create_execute,
+            &hooks.on_collection_create_execute,
+        )
     } else {
-        (&hooks.on_model_update, &hooks.on_collection_update, &hooks.on_model_update_execute, &hooks.on_collection_update_execute)
+        (
+            &hooks.on_model_update,
+            &hooks.on_collection_update,
+            &hooks.on_model_update_execute,
+            &hooks.on_collection_update_execute,
+        )
     };
     let mut mev = ModelEvent {
         app: app.clone(),
-        model: Model::Collection(c),
+        model: Model::Collection(Box::new(c)),
         error: None,
     };
     let result = with_collection(model_hook, hook, &mut mev, |e| {
         validate_hooked(app, tx, e, old, raw_type)?;
         let mut inner = ModelEvent {
             app: e.app.clone(),
-            model: Model::Collection(e.collection.clone()),
+            model: Model::Collection(Box::new(e.collection.clone())),
             error: None,
         };
-        with_collection(model_exec, exec, &mut inner, |e| persist(app, tx, &e.collection, old))?;
+        with_collection(model_exec, exec, &mut inner, |e| {
+            persist(app, tx, &e.collection, old)
+        })?;
         if let Model::Collection(saved) = inner.model {
-            e.collection = saved;
+            e.collection = *saved;
         }
         Ok(())
     });
     let saved = match &mev.model {
-        Model::Collection(c) => c.clone(),
-        Model::Record(..) => return Err(AppError::internal("collection event lost its collection")),
+        Model::Collection(c) => (**c).clone(),
+        Model::Record(..) => {
+            return Err(AppError::internal("collection event lost its collection"))
+        }
     };
     match result {
         Ok(()) => {
@@ -119,11 +145,11 @@ fn with_collection(
         };
         let mut cev = CollectionEvent {
             app: mev.app.clone(),
-            collection: c.clone(),
+            collection: (**c).clone(),
             error: None,
         };
         let res = hook.trigger(&mut cev, last);
-        mev.model = Model::Collection(cev.collection);
+        mev.model = Model::Collection(Box::new(cev.collection));
         res
     })
 }
@@ -134,13 +160,19 @@ fn after_success(app: &App, tx: &Tx, c: &Collection, is_new: bool) {
     tx.after_commit(move || {
         let hooks = app2.hooks();
         let (model_hook, hook) = if is_new {
-            (&hooks.on_model_after_create_success, &hooks.on_collection_after_create_success)
+            (
+                &hooks.on_model_after_create_success,
+                &hooks.on_collection_after_create_success,
+            )
         } else {
-            (&hooks.on_model_after_update_success, &hooks.on_collection_after_update_success)
+            (
+                &hooks.on_model_after_update_success,
+                &hooks.on_collection_after_update_success,
+            )
         };
         let mut mev = ModelEvent {
             app: app2.clone(),
-            model: Model::Collection(c),
+            model: Model::Collection(Box::new(c)),
             error: None,
         };
         if let Err(e) = with_collection(model_hook, hook, &mut mev, |_| Ok(())) {
@@ -152,57 +184,84 @@ fn after_success(app: &App, tx: &Tx, c: &Collection, is_new: bool) {
 fn after_error(app: &App, c: &Collection, is_new: bool, err: &AppError) {
     let hooks = app.hooks();
     let (model_hook, hook) = if is_new {
-        (&hooks.on_model_after_create_error, &hooks.on_collection_after_create_error)
+        (
+            &hooks.on_model_after_create_error,
+            &hooks.on_collection_after_create_error,
+        )
     } else {
-        (&hooks.on_model_after_update_error, &hooks.on_collection_after_update_error)
+        (
+            &hooks.on_model_after_update_error,
+            &hooks.on_collection_after_update_error,
+        )
     };
     let mut mev = ModelEvent {
         app: app.clone(),
-        model: Model::Collection(c.clone()),
+        model: Model::Collection(Box::new(c.clone())),
         error: Some(err.clone()),
     };
     let _ = with_collection(model_hook, hook, &mut mev, |_| Ok(()));
 }
 
 /// Derives view fields, then runs the validate hooks with the validator as their default action.
-fn validate_hooked(app: &App, tx: &Tx, e: &mut CollectionEvent, old: Option<&Collection>, raw_type: &str) -> Result<(), AppError> {
+fn validate_hooked(
+    app: &App,
+    tx: &Tx,
+    e: &mut CollectionEvent,
+    old: Option<&Collection>,
+    raw_type: &str,
+) -> Result<(), AppError> {
     let is_new = old.is_none();
     let all = app.collections_in(tx)?;
-    let others: Vec<Collection> = all.into_iter().filter(|o| o.id != e.collection.id).collect();
+    let others: Vec<Collection> = all
+        .into_iter()
+        .filter(|o| o.id != e.collection.id)
+        .collect();
     let mut view_errors = Errors::new();
     if e.collection.is_view() {
         view_errors = derive_view_fields(tx, &mut e.collection, &others, old);
     }
     let mut mev = ModelEvent {
         app: app.clone(),
-        model: Model::Collection(e.collection.clone()),
+        model: Model::Collection(Box::new(e.collection.clone())),
         error: None,
     };
     let hooks = app.hooks();
-    let res = with_collection(&hooks.on_model_validate, &hooks.on_collection_validate, &mut mev, |ce| {
-        let check_rule = |c: &Collection, rule: &str| -> Result<(), String> {
-            let mut with_self = others.clone();
-            with_self.push(c.clone());
-            store::resolver::check_rule(c, &with_self, rule)
-        };
-        let index_owner = |name: &str| -> Option<String> { tx.with(|conn| store::collections::index_owner(conn, name)).ok().flatten() };
-        let is_internal_table = |name: &str| -> bool {
-            tx.with(|conn| store::collections::sqlite_object_exists(conn, name)).unwrap_or(false)
-        };
-        let cx = ValidateContext {
-            old,
-            others: &others,
-            raw_type,
-            check_rule: &check_rule,
-            index_owner: &index_owner,
-            is_internal_table: &is_internal_table,
-        };
-        let mut errors = validate_collection(&ce.collection, &cx);
-        errors.extend(view_errors);
-        errors.into_result().map_err(|data| AppError::validation(failure_message(is_new), data))
-    });
+    let res = with_collection(
+        &hooks.on_model_validate,
+        &hooks.on_collection_validate,
+        &mut mev,
+        |ce| {
+            let check_rule = |c: &Collection, rule: &str| -> Result<(), String> {
+                let mut with_self = others.clone();
+                with_self.push(c.clone());
+                store::resolver::check_rule(c, &with_self, rule)
+            };
+            let index_owner = |name: &str| -> Option<String> {
+                tx.with(|conn| store::collections::index_owner(conn, name))
+                    .ok()
+                    .flatten()
+            };
+            let is_internal_table = |name: &str| -> bool {
+                tx.with(|conn| store::collections::sqlite_object_exists(conn, name))
+                    .unwrap_or(false)
+            };
+            let cx = ValidateContext {
+                old,
+                others: &others,
+                raw_type,
+                check_rule: &check_rule,
+                index_owner: &index_owner,
+                is_internal_table: &is_internal_table,
+            };
+            let mut errors = validate_collection(&ce.collection, &cx);
+            errors.extend(view_errors);
+            errors
+                .into_result()
+                .map_err(|data| AppError::validation(failure_message(is_new), data))
+        },
+    );
     if let Model::Collection(c) = mev.model {
-        e.collection = c;
+        e.collection = *c;
     }
     res
 }
@@ -222,7 +281,10 @@ fn persist(app: &App, tx: &Tx, c: &Collection, old: Option<&Collection>) -> Resu
             f.position.to_string(),
             ValidationError::new(
                 "validation_invalid_index_expression",
-                &format!("Failed to create index {name} - {}.", f.message.trim_end_matches('.')),
+                &format!(
+                    "Failed to create index {name} - {}.",
+                    f.message.trim_end_matches('.')
+                ),
             ),
         );
         let mut errors = Errors::new();
@@ -232,7 +294,8 @@ fn persist(app: &App, tx: &Tx, c: &Collection, old: Option<&Collection>) -> Resu
     match old {
         None => {
             store::collections::insert_collection(tx, c)?;
-            store::table_sync::create_collection_table(tx, c).map_err(|e| schema_error(is_new, c, e))?;
+            store::table_sync::create_collection_table(tx, c)
+                .map_err(|e| schema_error(is_new, c, e))?;
             if !c.is_view() {
                 store::table_sync::create_indexes(tx, c).map_err(index_failure)?;
             }
@@ -254,7 +317,13 @@ fn schema_error(is_new: bool, c: &Collection, e: store::StoreError) -> AppError 
         let mut errors = Errors::new();
         errors.add(
             "viewQuery",
-            ValidationError::new("validation_invalid_view_query", &format!("Invalid query - {}.", e.sqlite_message().trim_end_matches('.'))),
+            ValidationError::new(
+                "validation_invalid_view_query",
+                &format!(
+                    "Invalid query - {}.",
+                    e.sqlite_message().trim_end_matches('.')
+                ),
+            ),
         );
         return AppError::validation(failure_message(is_new), errors);
     }
@@ -263,7 +332,12 @@ fn schema_error(is_new: bool, c: &Collection, e: store::StoreError) -> AppError 
 }
 
 /// Views that read from a changed collection are re-created and their fields recomputed.
-fn resave_dependent_views(app: &App, tx: &Tx, old: &Collection, new: &Collection) -> Result<(), AppError> {
+fn resave_dependent_views(
+    app: &App,
+    tx: &Tx,
+    old: &Collection,
+    new: &Collection,
+) -> Result<(), AppError> {
     if new.is_view() {
         return Ok(());
     }
@@ -334,22 +408,32 @@ pub fn delete_in(app: &App, tx: &Tx, c: &Collection, all: &[Collection]) -> Resu
     let hooks = app.hooks();
     let mut mev = ModelEvent {
         app: app.clone(),
-        model: Model::Collection(c.clone()),
+        model: Model::Collection(Box::new(c.clone())),
         error: None,
     };
-    let res = with_collection(&hooks.on_model_delete, &hooks.on_collection_delete, &mut mev, |e| {
-        let mut inner = ModelEvent {
-            app: e.app.clone(),
-            model: Model::Collection(e.collection.clone()),
-            error: None,
-        };
-        with_collection(&hooks.on_model_delete_execute, &hooks.on_collection_delete_execute, &mut inner, |e| {
-            store::table_sync::drop_collection_table(tx, &e.collection)?;
-            store::collections::delete_collection(tx, &e.collection.id)?;
-            app.refresh_collections_after_commit(tx)?;
-            Ok(())
-        })
-    });
+    let res = with_collection(
+        &hooks.on_model_delete,
+        &hooks.on_collection_delete,
+        &mut mev,
+        |e| {
+            let mut inner = ModelEvent {
+                app: e.app.clone(),
+                model: Model::Collection(Box::new(e.collection.clone())),
+                error: None,
+            };
+            with_collection(
+                &hooks.on_model_delete_execute,
+                &hooks.on_collection_delete_execute,
+                &mut inner,
+                |e| {
+                    store::table_sync::drop_collection_table(tx, &e.collection)?;
+                    store::collections::delete_collection(tx, &e.collection.id)?;
+                    app.refresh_collections_after_commit(tx)?;
+                    Ok(())
+                },
+            )
+        },
+    );
     match res {
         Ok(()) => {
             let app2 = app.clone();
@@ -358,7 +442,7 @@ pub fn delete_in(app: &App, tx: &Tx, c: &Collection, all: &[Collection]) -> Resu
                 let hooks = app2.hooks();
                 let mut mev = ModelEvent {
                     app: app2.clone(),
-                    model: Model::Collection(c2),
+                    model: Model::Collection(Box::new(c2)),
                     error: None,
                 };
                 let _ = with_collection(
@@ -373,7 +457,7 @@ pub fn delete_in(app: &App, tx: &Tx, c: &Collection, all: &[Collection]) -> Resu
         Err(e) => {
             let mut mev = ModelEvent {
                 app: app.clone(),
-                model: Model::Collection(c.clone()),
+                model: Model::Collection(Box::new(c.clone())),
                 error: Some(e.clone()),
             };
             let _ = with_collection(

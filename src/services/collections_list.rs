@@ -12,8 +12,12 @@ struct CollectionsResolver;
 impl FieldResolver for CollectionsResolver {
     fn resolve(&mut self, identifier: &str) -> Result<ResolvedOperand, FilterError> {
         match identifier {
-            "id" | "created" | "updated" | "name" | "system" | "type" => Ok(ResolvedOperand::sql(format!("`{identifier}`"))),
-            _ => Err(FilterError::Resolve(format!("unknown field \"{identifier}\""))),
+            "id" | "created" | "updated" | "name" | "system" | "type" => {
+                Ok(ResolvedOperand::sql(format!("`{identifier}`")))
+            }
+            _ => Err(FilterError::Resolve(format!(
+                "unknown field \"{identifier}\""
+            ))),
         }
     }
 }
@@ -24,14 +28,26 @@ pub async fn list(app: &App, query: &HashMap<String, String>) -> Result<Value, A
     let bad = || AppError::bad_request("");
     let expr = filter::parse(&p.filter).map_err(|_| bad())?;
     let mut sink = ParamSink::new("f");
-    let where_sql = filter::build_where(&expr, &mut CollectionsResolver, &mut sink).map_err(|_| bad())?;
+    let where_sql =
+        filter::build_where(&expr, &mut CollectionsResolver, &mut sink).map_err(|_| bad())?;
     let sort = filter::parse_sort(&p.sort).map_err(|_| bad())?;
-    let order_sql = filter::build_order_by(&sort, &mut CollectionsResolver, "rowid").map_err(|_| bad())?;
+    let order_sql =
+        filter::build_order_by(&sort, &mut CollectionsResolver, "rowid").map_err(|_| bad())?;
     let params = super::rules::to_store_params(sink.into_params());
     let (limit, offset, skip_total) = (p.per_page, (p.page - 1) * p.per_page, p.skip_total);
     let (ids, total) = app
         .db()
-        .read(move |conn| store::collections::list_ids(conn, &where_sql, &order_sql, &params, limit, offset, !skip_total))
+        .read(move |conn| {
+            store::collections::list_ids(
+                conn,
+                &where_sql,
+                &order_sql,
+                &params,
+                limit,
+                offset,
+                !skip_total,
+            )
+        })
         .await?;
     let items: Vec<Value> = ids
         .iter()
@@ -40,4 +56,3 @@ pub async fn list(app: &App, query: &HashMap<String, String>) -> Result<Value, A
         .collect();
     Ok(p.envelope(items, total))
 }
-

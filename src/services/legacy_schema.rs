@@ -15,7 +15,11 @@ fn resolve_collection_id(target: &str, existing: &[Collection]) -> String {
     existing
         .iter()
         .find(|c| c.id == target)
-        .or_else(|| existing.iter().find(|c| c.name.eq_ignore_ascii_case(target)))
+        .or_else(|| {
+            existing
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(target))
+        })
         .map(|c| c.id.clone())
         .unwrap_or_else(|| target.to_string())
 }
@@ -39,7 +43,11 @@ fn translate_field(raw: &Value, existing: &[Collection]) -> Option<(Value, bool)
             }
         }
     }
-    let type_name = field.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+    let type_name = field
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if let Some(Value::Object(options)) = obj.get("options") {
         for (k, v) in options {
             let key = match k.as_str() {
@@ -53,7 +61,9 @@ fn translate_field(raw: &Value, existing: &[Collection]) -> Option<(Value, bool)
     }
     // nullable ints of the old form became 0-means-unset ints
     for key in ["min", "max", "maxSelect", "minSelect", "maxSize"] {
-        if field.get(key) == Some(&Value::Null) && !(type_name == "number" && (key == "min" || key == "max")) {
+        if field.get(key) == Some(&Value::Null)
+            && !(type_name == "number" && (key == "min" || key == "max"))
+        {
             if type_name == "relation" && key == "maxSelect" {
                 // null meant "unlimited"
                 field.insert(key.into(), json!(2147483647));
@@ -79,19 +89,24 @@ fn translate_field(raw: &Value, existing: &[Collection]) -> Option<(Value, bool)
 }
 
 /// Rewrites a legacy body in place. `old` is the stored collection on updates.
-pub fn translate(body: &mut Map<String, Value>, kind: CollectionType, old: Option<&Collection>, existing: &[Collection]) {
+pub fn translate(
+    body: &mut Map<String, Value>,
+    kind: CollectionType,
+    old: Option<&Collection>,
+    existing: &[Collection],
+) {
     let name = body
         .get("name")
         .and_then(Value::as_str)
         .map(String::from)
         .or_else(|| old.map(|o| o.name.clone()))
         .unwrap_or_default();
-    if let Some(options) = body.remove("options") {
-        if let Value::Object(options) = options {
-            translate_options(body, kind, options);
-        }
+    if let Some(Value::Object(options)) = body.remove("options") {
+        translate_options(body, kind, options);
     }
-    let Some(schema) = body.remove("schema") else { return };
+    let Some(schema) = body.remove("schema") else {
+        return;
+    };
     if body.contains_key("fields") {
         return;
     }
@@ -104,10 +119,20 @@ pub fn translate(body: &mut Map<String, Value>, kind: CollectionType, old: Optio
         .or_else(|| old.map(|o| o.indexes.iter().map(|i| json!(i)).collect()))
         .unwrap_or_default();
     for raw in &schema {
-        let Some((mut field, unique)) = translate_field(raw, existing) else { continue };
-        let fname = field.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let Some((mut field, unique)) = translate_field(raw, existing) else {
+            continue;
+        };
+        let fname = field
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         // keep the stored id of a field with the same name and type, so its column survives
-        if field.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
+        if field
+            .get("id")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
             if let Some(o) = old.and_then(|o| o.field(&fname)) {
                 if Some(o.type_name()) == field.get("type").and_then(Value::as_str) {
                     field["id"] = json!(o.id);
@@ -126,21 +151,31 @@ pub fn translate(body: &mut Map<String, Value>, kind: CollectionType, old: Optio
         let mut full = Vec::new();
         match old.and_then(|o| o.field("id")) {
             Some(id) => full.push(serde_json::to_value(id).unwrap_or(Value::Null)),
-            None => full.push(serde_json::to_value(crate::model::collection::id_field()).unwrap_or(Value::Null)),
+            None => full.push(
+                serde_json::to_value(crate::model::collection::id_field()).unwrap_or(Value::Null),
+            ),
         }
         full.extend(fields);
         // the old form always had created/updated; keep stored ones or add them
         for auto in crate::model::collection::autodate_fields(false) {
-            let has = full.iter().any(|f| f.get("name").and_then(Value::as_str) == Some(auto.name.as_str()));
+            let has = full
+                .iter()
+                .any(|f| f.get("name").and_then(Value::as_str) == Some(auto.name.as_str()));
             if !has {
-                let kept = old.and_then(|o| o.field(&auto.name)).cloned().unwrap_or(auto);
+                let kept = old
+                    .and_then(|o| o.field(&auto.name))
+                    .cloned()
+                    .unwrap_or(auto);
                 full.push(serde_json::to_value(kept).unwrap_or(Value::Null));
             }
         }
         if let Some(o) = old {
             // system fields the old form never listed (auth fields) are kept
             for f in o.fields.iter().filter(|f| f.system && f.name != "id") {
-                if !full.iter().any(|v| v.get("name").and_then(Value::as_str) == Some(f.name.as_str())) {
+                if !full
+                    .iter()
+                    .any(|v| v.get("name").and_then(Value::as_str) == Some(f.name.as_str()))
+                {
                     full.push(serde_json::to_value(f).unwrap_or(Value::Null));
                 }
             }
@@ -151,7 +186,11 @@ pub fn translate(body: &mut Map<String, Value>, kind: CollectionType, old: Optio
 }
 
 /// The old collection-level `options` object.
-fn translate_options(body: &mut Map<String, Value>, kind: CollectionType, options: Map<String, Value>) {
+fn translate_options(
+    body: &mut Map<String, Value>,
+    kind: CollectionType,
+    options: Map<String, Value>,
+) {
     if kind == CollectionType::View {
         if let Some(q) = options.get("query") {
             body.entry("viewQuery").or_insert_with(|| q.clone());
@@ -179,9 +218,11 @@ fn translate_options(body: &mut Map<String, Value>, kind: CollectionType, option
             .or_insert_with(|| json!({"enabled": enabled, "identityFields": identity}));
     }
     if let Some(oauth) = options.get("allowOAuth2Auth").and_then(Value::as_bool) {
-        body.entry("oauth2").or_insert_with(|| json!({ "enabled": oauth }));
+        body.entry("oauth2")
+            .or_insert_with(|| json!({ "enabled": oauth }));
     }
     if options.get("onlyVerified").and_then(Value::as_bool) == Some(true) {
-        body.entry("authRule").or_insert_with(|| json!("verified=true"));
+        body.entry("authRule")
+            .or_insert_with(|| json!("verified=true"));
     }
 }

@@ -15,7 +15,11 @@ pub struct Visibility {
 }
 
 /// What `requester` may see of `record`.
-pub fn visibility_for(collection: &Collection, record: &Record, requester: &Requester) -> Visibility {
+pub fn visibility_for(
+    collection: &Collection,
+    record: &Record,
+    requester: &Requester,
+) -> Visibility {
     let superuser = super::auth_state::is_superuser(requester);
     let owner = requester
         .as_ref()
@@ -30,7 +34,10 @@ pub fn visibility_for(collection: &Collection, record: &Record, requester: &Requ
 pub fn record_json(collection: &Collection, record: &Record, vis: Visibility) -> Value {
     let mut out = Map::new();
     out.insert("collectionId".into(), Value::String(collection.id.clone()));
-    out.insert("collectionName".into(), Value::String(collection.name.clone()));
+    out.insert(
+        "collectionName".into(),
+        Value::String(collection.name.clone()),
+    );
     let show_email = vis.email || record.get_bool("emailVisibility");
     for f in &collection.fields {
         if f.hidden && !vis.hidden {

@@ -5,7 +5,9 @@ use crate::app::events::{Model, ModelEvent, RecordEvent};
 use crate::app::{App, AppError};
 use crate::auth::password;
 use crate::hook::Hook;
-use crate::model::field::value::{generate_from_pattern, prepare, validate, validate_password_plain, zero_value};
+use crate::model::field::value::{
+    generate_from_pattern, prepare, validate, validate_password_plain, zero_value,
+};
 use crate::model::record::Record;
 use crate::model::{datetime, Collection, Errors, FieldKind, ValidationError};
 use crate::store::{self, Tx};
@@ -13,7 +15,11 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// Builds a new record from a request body (values not yet validated).
-pub fn record_from_body(c: &Collection, body: &Map<String, Value>, requester: &Requester) -> Record {
+pub fn record_from_body(
+    c: &Collection,
+    body: &Map<String, Value>,
+    requester: &Requester,
+) -> Record {
     let mut rec = Record::new(&c.id, &c.name);
     for f in &c.fields {
         rec.set(&f.name, zero_value(f));
@@ -23,7 +29,12 @@ pub fn record_from_body(c: &Collection, body: &Map<String, Value>, requester: &R
 }
 
 /// Copies the submitted values onto the record (hidden fields only for superusers, autodate never).
-pub fn apply_body(c: &Collection, rec: &mut Record, body: &Map<String, Value>, requester: &Requester) {
+pub fn apply_body(
+    c: &Collection,
+    rec: &mut Record,
+    body: &Map<String, Value>,
+    requester: &Requester,
+) {
     let superuser = is_superuser(requester);
     for f in &c.fields {
         if matches!(f.kind, FieldKind::Autodate(_)) {
@@ -48,7 +59,12 @@ fn failure(is_new: bool) -> &'static str {
 
 /// Fills generated values, hashes new passwords and validates every field. `plain_password` is the new
 /// password text for auth records (already checked against `passwordConfirm` by the caller).
-fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&Record>) -> Result<(), Errors> {
+fn prepare_and_validate(
+    tx: &Tx,
+    c: &Collection,
+    rec: &mut Record,
+    old: Option<&Record>,
+) -> Result<(), Errors> {
     let mut errors = Errors::new();
     let now = datetime::now();
     for f in &c.fields {
@@ -60,7 +76,11 @@ fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&
                     rec.set(&f.name, prev.clone());
                 }
             }
-            FieldKind::Text(o) if rec.get_str(&f.name).is_empty() && old.is_none() && !o.autogenerate_pattern.is_empty() => {
+            FieldKind::Text(o)
+                if rec.get_str(&f.name).is_empty()
+                    && old.is_none()
+                    && !o.autogenerate_pattern.is_empty() =>
+            {
                 if let Some(v) = generate_from_pattern(&o.autogenerate_pattern) {
                     rec.set(&f.name, Value::String(v));
                 }
@@ -70,7 +90,12 @@ fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&
                 let unchanged = old.is_some_and(|p| p.get_str(&f.name) == plain);
                 if plain.is_empty() || unchanged {
                     if let Some(prev) = old {
-                        rec.set(&f.name, prev.get(&f.name).cloned().unwrap_or(Value::String(String::new())));
+                        rec.set(
+                            &f.name,
+                            prev.get(&f.name)
+                                .cloned()
+                                .unwrap_or(Value::String(String::new())),
+                        );
                     }
                 } else {
                     if let Err(e) = validate_password_plain(f, &plain) {
@@ -84,7 +109,10 @@ fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&
                     };
                     match hashed {
                         Ok(h) => rec.set(&f.name, Value::String(h)),
-                        Err(_) => errors.add(f.name.clone(), ValidationError::new("validation_invalid_value", "Invalid value.")),
+                        Err(_) => errors.add(
+                            f.name.clone(),
+                            ValidationError::new("validation_invalid_value", "Invalid value."),
+                        ),
                     }
                 }
             }
@@ -93,7 +121,13 @@ fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&
     }
     if let Some(prev) = old {
         if prev.id() != rec.id() {
-            errors.add("id", ValidationError::new("validation_pk_change", "The record primary key cannot be changed."));
+            errors.add(
+                "id",
+                ValidationError::new(
+                    "validation_pk_change",
+                    "The record primary key cannot be changed.",
+                ),
+            );
         }
     }
     for f in &c.fields {
@@ -108,7 +142,10 @@ fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&
         if let Some(rel) = f.relation() {
             let ids: Vec<String> = match &value {
                 Value::String(s) if !s.is_empty() => vec![s.clone()],
-                Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect(),
                 _ => Vec::new(),
             };
             if ids.is_empty() {
@@ -124,13 +161,18 @@ fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&
             let all_exist = target.is_some_and(|t| {
                 ids.iter().all(|id| {
                     (rel.collection_id == c.id && id == rec.id())
-                        || tx.with(|conn| store::records::exists(conn, &t, id)).unwrap_or(false)
+                        || tx
+                            .with(|conn| store::records::exists(conn, &t, id))
+                            .unwrap_or(false)
                 })
             });
             if !all_exist {
                 errors.add(
                     f.name.clone(),
-                    ValidationError::new("validation_missing_rel_records", "Failed to find all relation records with the provided ids."),
+                    ValidationError::new(
+                        "validation_missing_rel_records",
+                        "Failed to find all relation records with the provided ids.",
+                    ),
                 );
             }
         }
@@ -139,10 +181,17 @@ fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&
         // ids must be unique across every auth collection
         if let Ok(all) = tx.with(store::collections::load_all) {
             let clash = all.iter().filter(|o| o.is_auth() && o.id != c.id).any(|o| {
-                tx.with(|conn| store::records::exists(conn, o, rec.id())).unwrap_or(false)
+                tx.with(|conn| store::records::exists(conn, o, rec.id()))
+                    .unwrap_or(false)
             });
             if clash && old.is_none() {
-                errors.add("id", ValidationError::new("validation_invalid_auth_id", "Invalid or duplicated auth record id."));
+                errors.add(
+                    "id",
+                    ValidationError::new(
+                        "validation_invalid_auth_id",
+                        "Invalid or duplicated auth record id.",
+                    ),
+                );
             }
         }
         if c.is_superusers() {
@@ -150,7 +199,8 @@ fn prepare_and_validate(tx: &Tx, c: &Collection, rec: &mut Record, old: Option<&
         }
         // a new password or email invalidates every issued token
         if let Some(prev) = old {
-            let changed = prev.get_str("password") != rec.get_str("password") || prev.get_str("email") != rec.get_str("email");
+            let changed = prev.get_str("password") != rec.get_str("password")
+                || prev.get_str("email") != rec.get_str("email");
             if changed && prev.get_str("tokenKey") == rec.get_str("tokenKey") {
                 if let Some(v) = generate_from_pattern("[a-zA-Z0-9]{50}") {
                     rec.set("tokenKey", Value::String(v));
@@ -172,7 +222,10 @@ fn unique_errors(c: &Collection, e: &store::StoreError) -> Option<Errors> {
     for part in cols.split(',') {
         let col = part.trim().rsplit('.').next().unwrap_or("").to_string();
         if c.field(&col).is_some() {
-            errors.add(col, ValidationError::new("validation_not_unique", "Value must be unique."));
+            errors.add(
+                col,
+                ValidationError::new("validation_not_unique", "Value must be unique."),
+            );
         }
     }
     (!errors.is_empty()).then_some(errors)
@@ -202,16 +255,32 @@ pub fn with_record(
 }
 
 /// Saves (creates when `old` is `None`) a record inside the open transaction, running every record hook.
-pub fn save(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record, old: Option<&Record>) -> Result<Record, AppError> {
+pub fn save(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    rec: Record,
+    old: Option<&Record>,
+) -> Result<Record, AppError> {
     if c.is_view() {
         return Err(AppError::bad_request("Unsupported collection type."));
     }
     let hooks = app.hooks();
     let is_new = old.is_none();
     let (model_hook, hook, model_exec, exec) = if is_new {
-        (&hooks.on_model_create, &hooks.on_record_create, &hooks.on_model_create_execute, &hooks.on_record_create_execute)
+        (
+            &hooks.on_model_create,
+            &hooks.on_record_create,
+            &hooks.on_model_create_execute,
+            &hooks.on_record_create_execute,
+        )
     } else {
-        (&hooks.on_model_update, &hooks.on_record_update, &hooks.on_model_update_execute, &hooks.on_record_update_execute)
+        (
+            &hooks.on_model_update,
+            &hooks.on_record_update,
+            &hooks.on_model_update_execute,
+            &hooks.on_record_update_execute,
+        )
     };
     let mut mev = ModelEvent {
         app: app.clone(),
@@ -224,10 +293,15 @@ pub fn save(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record, old: Option<&R
             model: Model::Record(e.collection.clone(), e.record.clone()),
             error: None,
         };
-        with_record(&hooks.on_model_validate, &hooks.on_record_validate, &mut vev, |ve| {
-            prepare_and_validate(tx, &ve.collection, &mut ve.record, old)
-                .map_err(|errs| AppError::validation(failure(is_new), errs))
-        })?;
+        with_record(
+            &hooks.on_model_validate,
+            &hooks.on_record_validate,
+            &mut vev,
+            |ve| {
+                prepare_and_validate(tx, &ve.collection, &mut ve.record, old)
+                    .map_err(|errs| AppError::validation(failure(is_new), errs))
+            },
+        )?;
         if let Model::Record(_, r) = vev.model {
             e.record = r;
         }
@@ -262,9 +336,15 @@ pub fn save(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record, old: Option<&R
             tx.after_commit(move || {
                 let hooks = app2.hooks();
                 let (mh, h) = if is_new {
-                    (&hooks.on_model_after_create_success, &hooks.on_record_after_create_success)
+                    (
+                        &hooks.on_model_after_create_success,
+                        &hooks.on_record_after_create_success,
+                    )
                 } else {
-                    (&hooks.on_model_after_update_success, &hooks.on_record_after_update_success)
+                    (
+                        &hooks.on_model_after_update_success,
+                        &hooks.on_record_after_update_success,
+                    )
                 };
                 let mut mev = ModelEvent {
                     app: app2.clone(),
@@ -279,9 +359,15 @@ pub fn save(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record, old: Option<&R
         }
         Err(err) => {
             let (mh, h) = if is_new {
-                (&hooks.on_model_after_create_error, &hooks.on_record_after_create_error)
+                (
+                    &hooks.on_model_after_create_error,
+                    &hooks.on_record_after_create_error,
+                )
             } else {
-                (&hooks.on_model_after_update_error, &hooks.on_record_after_update_error)
+                (
+                    &hooks.on_model_after_update_error,
+                    &hooks.on_record_after_update_error,
+                )
             };
             let mut mev = ModelEvent {
                 app: app.clone(),
@@ -302,7 +388,9 @@ pub fn delete(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record) -> Result<()
     if c.is_superusers() {
         let n = tx.with(|conn| store::records::count_all(conn, c))?;
         if n <= 1 {
-            return Err(AppError::bad_request("You can't delete the only existing superuser."));
+            return Err(AppError::bad_request(
+                "You can't delete the only existing superuser.",
+            ));
         }
     }
     let hooks = app.hooks();
@@ -311,21 +399,37 @@ pub fn delete(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record) -> Result<()
         model: Model::Record(c.clone(), rec.clone()),
         error: None,
     };
-    let res = with_record(&hooks.on_model_delete, &hooks.on_record_delete, &mut mev, |e| {
-        let mut xev = ModelEvent {
-            app: e.app.clone(),
-            model: Model::Record(e.collection.clone(), e.record.clone()),
-            error: None,
-        };
-        with_record(&hooks.on_model_delete_execute, &hooks.on_record_delete_execute, &mut xev, |xe| {
-            store::records::delete(tx, &xe.collection, xe.record.id())?;
-            Ok(())
-        })
-    });
+    let res = with_record(
+        &hooks.on_model_delete,
+        &hooks.on_record_delete,
+        &mut mev,
+        |e| {
+            let mut xev = ModelEvent {
+                app: e.app.clone(),
+                model: Model::Record(e.collection.clone(), e.record.clone()),
+                error: None,
+            };
+            with_record(
+                &hooks.on_model_delete_execute,
+                &hooks.on_record_delete_execute,
+                &mut xev,
+                |xe| {
+                    store::records::delete(tx, &xe.collection, xe.record.id())?;
+                    Ok(())
+                },
+            )
+        },
+    );
     let (mh, h) = if res.is_ok() {
-        (&hooks.on_model_after_delete_success, &hooks.on_record_after_delete_success)
+        (
+            &hooks.on_model_after_delete_success,
+            &hooks.on_record_after_delete_success,
+        )
     } else {
-        (&hooks.on_model_after_delete_error, &hooks.on_record_after_delete_error)
+        (
+            &hooks.on_model_after_delete_error,
+            &hooks.on_record_after_delete_error,
+        )
     };
     match res {
         Ok(()) => {
@@ -338,7 +442,12 @@ pub fn delete(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record) -> Result<()
                     model: Model::Record(c2, rec),
                     error: None,
                 };
-                let _ = with_record(&hooks.on_model_after_delete_success, &hooks.on_record_after_delete_success, &mut mev, |_| Ok(()));
+                let _ = with_record(
+                    &hooks.on_model_after_delete_success,
+                    &hooks.on_record_after_delete_success,
+                    &mut mev,
+                    |_| Ok(()),
+                );
             });
             let _ = (mh, h);
             Ok(())

@@ -30,13 +30,20 @@ fn all_collections(app: &App) -> Vec<Collection> {
 }
 
 /// `GET /records`.
-pub async fn list(app: &App, c: Arc<Collection>, q: &HashMap<String, String>, requester: &Requester) -> Result<Value, AppError> {
+pub async fn list(
+    app: &App,
+    c: Arc<Collection>,
+    q: &HashMap<String, String>,
+    requester: &Requester,
+) -> Result<Value, AppError> {
     let superuser = is_superuser(requester);
     if !superuser && c.list_rule.is_none() {
         return Err(only_superusers());
     }
     if !superuser && q.get("filter").is_some_and(|f| f.contains("@request.")) {
-        return Err(AppError::Forbidden("Only superusers can filter by @request.".into()));
+        return Err(AppError::Forbidden(
+            "Only superusers can filter by @request.".into(),
+        ));
     }
     let p = ListParams::parse(q);
     let all = all_collections(app);
@@ -45,7 +52,12 @@ pub async fn list(app: &App, c: Arc<Collection>, q: &HashMap<String, String>, re
     let mut joins = String::new();
     let mut params = Vec::new();
     if !p.filter.is_empty() {
-        let (j, w, ps) = build_condition(&c, &all, &p.filter, &info, superuser, "f").map_err(|_| AppError::bad_request("Something went wrong while processing your request. Invalid filter."))?;
+        let (j, w, ps) =
+            build_condition(&c, &all, &p.filter, &info, superuser, "f").map_err(|_| {
+                AppError::bad_request(
+                    "Something went wrong while processing your request. Invalid filter.",
+                )
+            })?;
         joins.push_str(&j);
         wheres.push(format!("({w})"));
         params.extend(ps);
@@ -62,8 +74,16 @@ pub async fn list(app: &App, c: Arc<Collection>, q: &HashMap<String, String>, re
     let sort = filter::parse_sort(&p.sort).map_err(|_| AppError::bad_request(""))?;
     let order_sql = {
         let mut resolver = RecordResolver::new(&c, &all, Some(&info), superuser);
-        let order = filter::build_order_by(&sort, &mut resolver as &mut dyn FieldResolver, &format!("{}.rowid", store::quote(&c.name)))
-            .map_err(|_| AppError::bad_request(""))?;
+        let order = filter::build_order_by(
+            &sort,
+            &mut resolver as &mut dyn FieldResolver,
+            &format!(
+                "{}.{}",
+                store::quote(&c.name),
+                if c.is_view() { "`id`" } else { "rowid" }
+            ),
+        )
+        .map_err(|_| AppError::bad_request(""))?;
         joins.push(' ');
         joins.push_str(&resolver.joins());
         order
@@ -84,7 +104,11 @@ pub async fn list(app: &App, c: Arc<Collection>, q: &HashMap<String, String>, re
                 offset,
             };
             let records = store::records::list(conn, &q)?;
-            let total = if skip_total { None } else { Some(store::records::count(conn, &q)?) };
+            let total = if skip_total {
+                None
+            } else {
+                Some(store::records::count(conn, &q)?)
+            };
             Ok((records, total))
         })
         .await?;
@@ -96,7 +120,12 @@ pub async fn list(app: &App, c: Arc<Collection>, q: &HashMap<String, String>, re
 }
 
 /// `GET /records/{id}`.
-pub async fn view(app: &App, c: Arc<Collection>, id: &str, requester: &Requester) -> Result<Value, AppError> {
+pub async fn view(
+    app: &App,
+    c: Arc<Collection>,
+    id: &str,
+    requester: &Requester,
+) -> Result<Value, AppError> {
     let superuser = is_superuser(requester);
     if !superuser && c.view_rule.is_none() {
         return Err(only_superusers());
@@ -122,15 +151,27 @@ fn check_password_confirm(c: &Collection, body: &Map<String, Value>, errors: &mu
     if !c.is_auth() {
         return;
     }
-    if let Some(pass) = body.get("password").and_then(Value::as_str).filter(|p| !p.is_empty()) {
+    if let Some(pass) = body
+        .get("password")
+        .and_then(Value::as_str)
+        .filter(|p| !p.is_empty())
+    {
         if body.get("passwordConfirm").and_then(Value::as_str) != Some(pass) {
-            errors.add("passwordConfirm", ValidationError::new("validation_values_mismatch", "Values don't match."));
+            errors.add(
+                "passwordConfirm",
+                ValidationError::new("validation_values_mismatch", "Values don't match."),
+            );
         }
     }
 }
 
 /// `POST /records`.
-pub async fn create(app: &App, c: Arc<Collection>, body: Value, requester: &Requester) -> Result<Value, AppError> {
+pub async fn create(
+    app: &App,
+    c: Arc<Collection>,
+    body: Value,
+    requester: &Requester,
+) -> Result<Value, AppError> {
     if c.is_view() {
         return Err(AppError::bad_request("Unsupported collection type."));
     }
@@ -139,12 +180,17 @@ pub async fn create(app: &App, c: Arc<Collection>, body: Value, requester: &Requ
         return Err(only_superusers());
     }
     let Value::Object(body) = body else {
-        return Err(AppError::bad_request("Failed to load the submitted data due to invalid formatting."));
+        return Err(AppError::bad_request(
+            "Failed to load the submitted data due to invalid formatting.",
+        ));
     };
     let mut pre = Errors::new();
     check_password_confirm(&c, &body, &mut pre);
     let rec = record_save::record_from_body(&c, &body, requester);
-    let rule = c.create_rule.clone().filter(|r| !r.trim().is_empty() && !superuser);
+    let rule = c
+        .create_rule
+        .clone()
+        .filter(|r| !r.trim().is_empty() && !superuser);
     let app2 = app.clone();
     let c2 = c.clone();
     let requester2 = requester.clone();
@@ -164,8 +210,12 @@ pub async fn create(app: &App, c: Arc<Collection>, body: Value, requester: &Requ
             if let Some(rule) = rule {
                 let all: Vec<Collection> = app2.collections_in(tx)?;
                 let info = request_info(&requester2, "POST", "default");
-                let (joins, w, mut params) = build_condition(&c2, &all, &rule, &info, true, "rule")?;
-                params.push((":__id".into(), crate::model::field::value::SqlScalar::Text(saved.id().to_string())));
+                let (joins, w, mut params) =
+                    build_condition(&c2, &all, &rule, &info, true, "rule")?;
+                params.push((
+                    ":__id".into(),
+                    crate::model::field::value::SqlScalar::Text(saved.id().to_string()),
+                ));
                 let ok = tx.with(|conn| {
                     store::records::count(
                         conn,
@@ -187,11 +237,21 @@ pub async fn create(app: &App, c: Arc<Collection>, body: Value, requester: &Requ
             Ok(saved)
         })
         .await?;
-    Ok(record_json(&c, &saved, visibility_for(&c, &saved, requester)))
+    Ok(record_json(
+        &c,
+        &saved,
+        visibility_for(&c, &saved, requester),
+    ))
 }
 
 /// `PATCH /records/{id}`.
-pub async fn update(app: &App, c: Arc<Collection>, id: &str, body: Value, requester: &Requester) -> Result<Value, AppError> {
+pub async fn update(
+    app: &App,
+    c: Arc<Collection>,
+    id: &str,
+    body: Value,
+    requester: &Requester,
+) -> Result<Value, AppError> {
     if c.is_view() {
         return Err(AppError::bad_request("Unsupported collection type."));
     }
@@ -200,7 +260,9 @@ pub async fn update(app: &App, c: Arc<Collection>, id: &str, body: Value, reques
         return Err(only_superusers());
     }
     let Value::Object(body) = body else {
-        return Err(AppError::bad_request("Failed to load the submitted data due to invalid formatting."));
+        return Err(AppError::bad_request(
+            "Failed to load the submitted data due to invalid formatting.",
+        ));
     };
     if !superuser {
         if let Some(rule) = c.update_rule.as_deref().filter(|r| !r.trim().is_empty()) {
@@ -229,11 +291,20 @@ pub async fn update(app: &App, c: Arc<Collection>, id: &str, body: Value, reques
             record_save::save(&app2, tx, &c2, rec, Some(&old))
         })
         .await?;
-    Ok(record_json(&c, &saved, visibility_for(&c, &saved, requester)))
+    Ok(record_json(
+        &c,
+        &saved,
+        visibility_for(&c, &saved, requester),
+    ))
 }
 
 /// `DELETE /records/{id}`.
-pub async fn delete(app: &App, c: Arc<Collection>, id: &str, requester: &Requester) -> Result<(), AppError> {
+pub async fn delete(
+    app: &App,
+    c: Arc<Collection>,
+    id: &str,
+    requester: &Requester,
+) -> Result<(), AppError> {
     if c.is_view() {
         return Err(AppError::bad_request("Unsupported collection type."));
     }

@@ -14,7 +14,9 @@ pub fn request_info(requester: &Requester, method: &str, context: &str) -> Reque
     RequestInfo {
         method: method.to_string(),
         context: context.to_string(),
-        auth: requester.as_ref().map(|a| ((*a.collection).clone(), a.record.data.clone())),
+        auth: requester
+            .as_ref()
+            .map(|a| ((*a.collection).clone(), a.record.data.clone())),
         ..Default::default()
     }
 }
@@ -37,7 +39,14 @@ pub fn to_store_params(params: Vec<(String, filter::SqlValue)>) -> Vec<Param> {
 }
 
 /// Builds `(joins, where, params)` for a rule or filter over `c`.
-pub fn build_condition(c: &Collection, all: &[Collection], expr_text: &str, info: &RequestInfo, allow_hidden: bool, prefix: &str) -> Result<(String, String, Vec<Param>), AppError> {
+pub fn build_condition(
+    c: &Collection,
+    all: &[Collection],
+    expr_text: &str,
+    info: &RequestInfo,
+    allow_hidden: bool,
+    prefix: &str,
+) -> Result<(String, String, Vec<Param>), AppError> {
     let limits = if allow_hidden {
         filter::Limits {
             max_len: None,
@@ -46,19 +55,30 @@ pub fn build_condition(c: &Collection, all: &[Collection], expr_text: &str, info
     } else {
         filter::Limits::default()
     };
-    let expr = filter::parse_with(expr_text, &limits).map_err(|_| AppError::bad_request("Invalid filter."))?;
+    let expr = filter::parse_with(expr_text, &limits)
+        .map_err(|_| AppError::bad_request("Invalid filter."))?;
     let mut resolver = RecordResolver::new(c, all, Some(info), allow_hidden);
     let mut sink = ParamSink::new(prefix);
-    let sql = filter::build_where(&expr, &mut resolver, &mut sink).map_err(|_| AppError::bad_request("Invalid filter."))?;
+    let sql = filter::build_where(&expr, &mut resolver, &mut sink)
+        .map_err(|_| AppError::bad_request("Invalid filter."))?;
     Ok((resolver.joins(), sql, to_store_params(sink.into_params())))
 }
 
 /// True when the record `id` of `c` satisfies `rule` for this requester.
-pub async fn record_matches(app: &App, c: &Arc<Collection>, rule: &str, id: &str, requester: &Requester) -> Result<bool, AppError> {
+pub async fn record_matches(
+    app: &App,
+    c: &Arc<Collection>,
+    rule: &str,
+    id: &str,
+    requester: &Requester,
+) -> Result<bool, AppError> {
     let info = request_info(requester, "POST", "default");
     let all: Vec<Collection> = app.collections().iter().map(|c| (**c).clone()).collect();
     let (joins, where_sql, mut params) = build_condition(c, &all, rule, &info, true, "rule")?;
-    params.push((":__id".into(), crate::model::field::value::SqlScalar::Text(id.to_string())));
+    params.push((
+        ":__id".into(),
+        crate::model::field::value::SqlScalar::Text(id.to_string()),
+    ));
     let c2 = c.clone();
     let found = app
         .db()

@@ -1,20 +1,27 @@
 //! Reading and changing the app settings (`/api/settings`).
 
 use crate::app::{App, AppError};
+use crate::model::settings::parse_patch_body;
 use crate::store;
 use serde_json::Value;
 
 /// `PATCH /api/settings`: merge, validate, store, apply.
-pub async fn patch(app: &App, body: Value) -> Result<Value, AppError> {
+pub async fn patch(app: &App, raw: &[u8]) -> Result<Value, AppError> {
+    let load_error =
+        || AppError::bad_request("An error occurred while loading the submitted data.");
+    let body = if raw.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        parse_patch_body(raw).map_err(|_| load_error())?
+    };
     if !body.is_object() {
-        return Err(AppError::bad_request("Failed to load the submitted data due to invalid formatting."));
+        return Err(load_error());
     }
     let current = app.settings();
-    let next = current
-        .apply_patch(&body)
-        .map_err(|_| AppError::bad_request("Failed to load the submitted data due to invalid formatting."))?;
-    next.validate()
-        .map_err(|data| AppError::validation("An error occurred while saving the new settings.", data))?;
+    let next = current.apply_patch(&body).map_err(|_| load_error())?;
+    next.validate().map_err(|data| {
+        AppError::validation("An error occurred while saving the new settings.", data)
+    })?;
     let stored = next.to_stored();
     app.db()
         .write(move |tx| store::params::set(tx, "settings", &stored))

@@ -12,16 +12,28 @@ use serde_json::{json, Map};
 pub const INSTALLER_EMAIL: &str = "__pbinstaller@example.com";
 
 fn find_by_email(app: &App, email: &str) -> Result<Option<Record>, AppError> {
-    let c = app.find_collection(SUPERUSERS).ok_or_else(AppError::not_found)?;
+    let c = app
+        .find_collection(SUPERUSERS)
+        .ok_or_else(AppError::not_found)?;
     let email = email.to_string();
     Ok(app.db().read_blocking(move |conn| {
-        let field = c.field("email").cloned().ok_or(store::StoreError::NotFound)?;
+        let field = c
+            .field("email")
+            .cloned()
+            .ok_or(store::StoreError::NotFound)?;
         store::records::find_first_by(conn, &c, &field, &email, false)
     })?)
 }
 
-fn save_with(app: &App, existing: Option<Record>, email: &str, password: &str) -> Result<(), AppError> {
-    let c = app.find_collection(SUPERUSERS).ok_or_else(AppError::not_found)?;
+fn save_with(
+    app: &App,
+    existing: Option<Record>,
+    email: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    let c = app
+        .find_collection(SUPERUSERS)
+        .ok_or_else(AppError::not_found)?;
     let mut body = Map::new();
     body.insert("email".into(), json!(email));
     body.insert("password".into(), json!(password));
@@ -45,9 +57,15 @@ fn save_with(app: &App, existing: Option<Record>, email: &str, password: &str) -
     })
 }
 
-fn remove_installer(app: &App, tx: &crate::store::Tx, c: &std::sync::Arc<crate::model::Collection>) -> Result<(), AppError> {
+fn remove_installer(
+    app: &App,
+    tx: &crate::store::Tx,
+    c: &std::sync::Arc<crate::model::Collection>,
+) -> Result<(), AppError> {
     let field = c.field("email").cloned().ok_or_else(AppError::not_found)?;
-    if let Some(installer) = tx.with(|conn| store::records::find_first_by(conn, c, &field, INSTALLER_EMAIL, false))? {
+    if let Some(installer) =
+        tx.with(|conn| store::records::find_first_by(conn, c, &field, INSTALLER_EMAIL, false))?
+    {
         record_save::delete(app, tx, c, installer)?;
     }
     Ok(())
@@ -75,8 +93,9 @@ pub fn create(app: &App, email: &str, password: &str) -> Result<(), AppError> {
 
 /// Changes the password of an existing superuser.
 pub fn update(app: &App, email: &str, password: &str) -> Result<(), AppError> {
-    let existing = find_by_email(app, email)?
-        .ok_or_else(|| AppError::NotFound(format!("superuser with email \"{email}\" doesn't exist")))?;
+    let existing = find_by_email(app, email)?.ok_or_else(|| {
+        AppError::NotFound(format!("superuser with email \"{email}\" doesn't exist"))
+    })?;
     save_with(app, Some(existing), email, password)
 }
 
@@ -85,7 +104,9 @@ pub fn delete(app: &App, email: &str) -> Result<bool, AppError> {
     let Some(existing) = find_by_email(app, email)? else {
         return Ok(false);
     };
-    let c = app.find_collection(SUPERUSERS).ok_or_else(AppError::not_found)?;
+    let c = app
+        .find_collection(SUPERUSERS)
+        .ok_or_else(AppError::not_found)?;
     let app2 = app.clone();
     app.db()
         .write_blocking(move |tx| record_save::delete(&app2, tx, &c, existing))?;
@@ -102,4 +123,3 @@ pub fn cli_message(e: &AppError) -> String {
         other => other.to_string(),
     }
 }
-

@@ -17,8 +17,14 @@ fn select_parts(query: &str) -> Option<(Vec<String>, String)> {
     let bytes: Vec<(usize, char)> = lower.char_indices().collect();
     let word_at = |i: usize, w: &str| -> bool {
         lower[i..].starts_with(w)
-            && lower[..i].chars().last().is_none_or(|c| !c.is_alphanumeric() && c != '_')
-            && lower[i + w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '_')
+            && lower[..i]
+                .chars()
+                .last()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+            && lower[i + w.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_')
     };
     for &(i, ch) in &bytes {
         if let Some(q) = quote {
@@ -109,12 +115,20 @@ fn kind_of_expression(expr: &str) -> Option<FieldKind> {
 
 fn view_error(message: &str) -> Errors {
     let mut e = Errors::new();
-    e.add("viewQuery", ValidationError::new("validation_invalid_view_query", message));
+    e.add(
+        "viewQuery",
+        ValidationError::new("validation_invalid_view_query", message),
+    );
     e
 }
 
 /// Sets `c.fields` from its `viewQuery`; returns validation errors (empty on success).
-pub fn derive_view_fields(tx: &Tx, c: &mut Collection, others: &[Collection], old: Option<&Collection>) -> Errors {
+pub fn derive_view_fields(
+    tx: &Tx,
+    c: &mut Collection,
+    others: &[Collection],
+    old: Option<&Collection>,
+) -> Errors {
     let query = c.view_query.trim().trim_end_matches(';').to_string();
     if query.is_empty() {
         let mut e = Errors::new();
@@ -135,17 +149,29 @@ pub fn derive_view_fields(tx: &Tx, c: &mut Collection, others: &[Collection], ol
     let columns = match tx.with(|conn| view_inspect::inspect(conn, &query)) {
         Ok(cols) => cols,
         Err(err) => {
-            return view_error(&format!("Invalid query - {}.", err.sqlite_message().trim_end_matches('.')));
+            return view_error(&format!(
+                "Invalid query - {}.",
+                err.sqlite_message().trim_end_matches('.')
+            ));
         }
     };
     if !columns.iter().any(|col| col.name == "id") {
         let mut e = view_error("Invalid query - missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one).");
-        e.add("fields", ValidationError::new("validation_missing_primary_key", "Missing or invalid \"id\" PK field."));
+        e.add(
+            "fields",
+            ValidationError::new(
+                "validation_missing_primary_key",
+                "Missing or invalid \"id\" PK field.",
+            ),
+        );
         return e;
     }
     let mut fields = Vec::new();
     for (i, col) in columns.iter().enumerate() {
-        let expr = cols.get(i).map(|s| expression_of(strip_distinct(s))).unwrap_or_default();
+        let expr = cols
+            .get(i)
+            .map(|s| expression_of(strip_distinct(s)))
+            .unwrap_or_default();
         let mut field = if col.name == "id" {
             let mut f = Field::new(
                 "id",
@@ -161,21 +187,29 @@ pub fn derive_view_fields(tx: &Tx, c: &mut Collection, others: &[Collection], ol
         } else if let Some(kind) = kind_of_expression(&expr) {
             Field::new(&col.name, kind)
         } else if let Some((table, origin)) = &col.origin {
-            let source = others.iter().chain(std::iter::once(&*c)).find(|o| o.name.eq_ignore_ascii_case(table));
+            let source = others
+                .iter()
+                .chain(std::iter::once(&*c))
+                .find(|o| o.name.eq_ignore_ascii_case(table));
             match source.and_then(|s| s.field(origin).map(|f| (s, f))) {
-                Some((s, _)) if origin == "id" && !s.name.eq_ignore_ascii_case(&main_table) => Field::new(
-                    &col.name,
-                    FieldKind::Relation(RelationOptions {
-                        collection_id: s.id.clone(),
-                        max_select: 1,
-                        ..Default::default()
-                    }),
-                ),
+                Some((s, _)) if origin == "id" && !s.name.eq_ignore_ascii_case(&main_table) => {
+                    Field::new(
+                        &col.name,
+                        FieldKind::Relation(RelationOptions {
+                            collection_id: s.id.clone(),
+                            max_select: 1,
+                            ..Default::default()
+                        }),
+                    )
+                }
                 Some((_, f)) => {
                     let mut clone = f.clone();
                     clone.name = col.name.clone();
                     clone.system = false;
-                    clone.id = format!("_clone_{:04x}", crc32(format!("{}{}", table, col.name).as_bytes()) & 0xffff);
+                    clone.id = format!(
+                        "_clone_{:04x}",
+                        crc32(format!("{}{}", table, col.name).as_bytes()) & 0xffff
+                    );
                     clone
                 }
                 None => json_field(&col.name),
@@ -212,11 +246,17 @@ mod tests {
 
     #[test]
     fn select_list_and_main_table() {
-        let (cols, table) = select_parts("SELECT p.id, count(c.id) as n, (1+2) AS x FROM posts p LEFT JOIN c ON 1").unwrap();
+        let (cols, table) =
+            select_parts("SELECT p.id, count(c.id) as n, (1+2) AS x FROM posts p LEFT JOIN c ON 1")
+                .unwrap();
         assert_eq!(cols, ["p.id", "count(c.id) as n", "(1+2) AS x"]);
         assert_eq!(table, "posts");
         assert_eq!(expression_of("count(c.id) as n"), "count(c.id)");
-        assert!(matches!(kind_of_expression("count(c.id)"), Some(FieldKind::Number(o)) if o.only_int));
-        assert!(matches!(kind_of_expression("cast(x as real)"), Some(FieldKind::Number(o)) if !o.only_int));
+        assert!(
+            matches!(kind_of_expression("count(c.id)"), Some(FieldKind::Number(o)) if o.only_int)
+        );
+        assert!(
+            matches!(kind_of_expression("cast(x as real)"), Some(FieldKind::Number(o)) if !o.only_int)
+        );
     }
 }

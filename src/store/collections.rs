@@ -8,8 +8,12 @@ const COLUMNS: &str = "id, system, type, name, fields, indexes, listRule, viewRu
 
 fn from_row(r: &Row) -> rusqlite::Result<Result<Collection, String>> {
     let fields: String = r.get(4)?;
-    let indexes: String = r.get::<_, Option<String>>(5)?.unwrap_or_else(|| "[]".into());
-    let options: String = r.get::<_, Option<String>>(11)?.unwrap_or_else(|| "{}".into());
+    let indexes: String = r
+        .get::<_, Option<String>>(5)?
+        .unwrap_or_else(|| "[]".into());
+    let options: String = r
+        .get::<_, Option<String>>(11)?
+        .unwrap_or_else(|| "{}".into());
     let kind: String = r.get(2)?;
     Ok(Collection::from_row(
         r.get(0)?,
@@ -129,7 +133,11 @@ pub fn list_ids(
     offset: i64,
     with_total: bool,
 ) -> Result<(Vec<String>, Option<i64>), StoreError> {
-    let order = if order_sql.is_empty() { "rowid".to_string() } else { order_sql.to_string() };
+    let order = if order_sql.is_empty() {
+        "rowid".to_string()
+    } else {
+        order_sql.to_string()
+    };
     let sql = format!("SELECT id FROM `_collections` WHERE {where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
     let mut stmt = conn.prepare(&sql)?;
     super::records::bind_params(&mut stmt, params)?;
@@ -139,7 +147,9 @@ pub fn list_ids(
         ids.push(r.get(0)?);
     }
     let total = if with_total {
-        let mut stmt = conn.prepare(&format!("SELECT COUNT(*) FROM `_collections` WHERE {where_sql}"))?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT COUNT(*) FROM `_collections` WHERE {where_sql}"
+        ))?;
         super::records::bind_params(&mut stmt, params)?;
         let mut rows = stmt.raw_query();
         Some(match rows.next()? {

@@ -84,7 +84,8 @@ async fn flush(aux: &Db, rows: Vec<LogEntry>) {
 
 /// Deletes logs older than `max_days` days (0 deletes all) or below `min_level`.
 pub async fn prune(aux: &Db, max_days: i64, min_level: i64) -> Result<(), StoreError> {
-    let cutoff = crate::model::datetime::format(chrono::Utc::now() - chrono::Duration::days(max_days));
+    let cutoff =
+        crate::model::datetime::format(chrono::Utc::now() - chrono::Duration::days(max_days));
     aux.write(move |tx| {
         tx.with(|conn| {
             conn.execute(

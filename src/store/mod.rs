@@ -10,8 +10,8 @@ pub mod resolver;
 pub mod schema;
 mod sql;
 pub mod table_sync;
-pub mod view_inspect;
 mod tx;
+pub mod view_inspect;
 
 pub use db::Db;
 pub use error::StoreError;

@@ -6,10 +6,18 @@ use serde_json::Value;
 
 /// The JSON stored under `id`, if any.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Value>, StoreError> {
-    let raw: Option<Option<String>> = conn
-        .query_row("SELECT value FROM `_params` WHERE id=?1", [id], |r| r.get(0))
+    // PocketBase writes the value as a BLOB, Ferrobase as TEXT: accept both.
+    let raw: Option<Option<Vec<u8>>> = conn
+        .query_row("SELECT value FROM `_params` WHERE id=?1", [id], |r| {
+            Ok(match r.get_ref(0)? {
+                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                    Some(t.to_vec())
+                }
+                _ => None,
+            })
+        })
         .optional()?;
-    Ok(raw.flatten().and_then(|s| serde_json::from_str(&s).ok()))
+    Ok(raw.flatten().and_then(|s| serde_json::from_slice(&s).ok()))
 }
 
 /// Inserts or replaces the JSON under `id`.

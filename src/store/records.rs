@@ -24,7 +24,9 @@ fn scalar_from(v: ValueRef) -> SqlScalar {
         ValueRef::Null => SqlScalar::Null,
         ValueRef::Integer(i) => SqlScalar::Int(i),
         ValueRef::Real(f) => SqlScalar::Real(f),
-        ValueRef::Text(t) | ValueRef::Blob(t) => SqlScalar::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Text(t) | ValueRef::Blob(t) => {
+            SqlScalar::Text(String::from_utf8_lossy(t).into_owned())
+        }
     }
 }
 
@@ -46,7 +48,11 @@ fn row_to_record(c: &Collection, row: &rusqlite::Row) -> rusqlite::Result<Record
 }
 
 /// One record by id, or `None`.
-pub fn find_by_id(conn: &Connection, c: &Collection, id: &str) -> Result<Option<Record>, StoreError> {
+pub fn find_by_id(
+    conn: &Connection,
+    c: &Collection,
+    id: &str,
+) -> Result<Option<Record>, StoreError> {
     let sql = format!(
         "SELECT {} FROM {} WHERE {}.`id` = ?1 LIMIT 1",
         select_list(c),
@@ -58,7 +64,13 @@ pub fn find_by_id(conn: &Connection, c: &Collection, id: &str) -> Result<Option<
 }
 
 /// The first record whose `field` equals `value` (optionally case-insensitively).
-pub fn find_first_by(conn: &Connection, c: &Collection, field: &Field, value: &str, nocase: bool) -> Result<Option<Record>, StoreError> {
+pub fn find_first_by(
+    conn: &Connection,
+    c: &Collection,
+    field: &Field,
+    value: &str,
+    nocase: bool,
+) -> Result<Option<Record>, StoreError> {
     let collate = if nocase { " COLLATE NOCASE" } else { "" };
     let sql = format!(
         "SELECT {} FROM {} WHERE {}.{}{collate} = ?1 LIMIT 1",
@@ -68,7 +80,9 @@ pub fn find_first_by(conn: &Connection, c: &Collection, field: &Field, value: &s
         ident(&field.name)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    Ok(stmt.query_row([value], |r| row_to_record(c, r)).optional()?)
+    Ok(stmt
+        .query_row([value], |r| row_to_record(c, r))
+        .optional()?)
 }
 
 /// A bound parameter of a built query.
@@ -100,7 +114,11 @@ pub fn bind_params(stmt: &mut rusqlite::Statement, params: &[Param]) -> Result<(
 pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<Record>, StoreError> {
     let c = q.collection;
     let table = ident(&c.name);
-    let mut sql = format!("SELECT DISTINCT {} FROM {table} {}", select_list(c), q.joins);
+    let mut sql = format!(
+        "SELECT DISTINCT {} FROM {table} {}",
+        select_list(c),
+        q.joins
+    );
     if !q.where_sql.is_empty() {
         sql.push_str(&format!(" WHERE {}", q.where_sql));
     }
@@ -121,7 +139,16 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<Record>, StoreError>
 /// Counts the rows a list query matches (ignoring limit and order).
 pub fn count(conn: &Connection, q: &ListQuery) -> Result<i64, StoreError> {
     let table = ident(&q.collection.name);
-    let mut sql = format!("SELECT COUNT(DISTINCT {table}.rowid) FROM {table} {}", q.joins);
+    // views have no rowid; their id column is unique instead
+    let key = if q.collection.is_view() {
+        "`id`"
+    } else {
+        "rowid"
+    };
+    let mut sql = format!(
+        "SELECT COUNT(DISTINCT {table}.{key}) FROM {table} {}",
+        q.joins
+    );
     if !q.where_sql.is_empty() {
         sql.push_str(&format!(" WHERE {}", q.where_sql));
     }
@@ -156,7 +183,10 @@ pub fn insert(tx: &Tx, c: &Collection, rec: &Record) -> Result<(), StoreError> {
         .iter()
         .map(|f| to_sql_value(f, rec.data.get(&f.name).unwrap_or(&serde_json::Value::Null)))
         .collect();
-    tx.with(|conn| conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter())))?;
+    tx.with(|conn| {
+        conn.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values.iter()))
+    })?;
     Ok(())
 }
 
@@ -180,7 +210,10 @@ pub fn update(tx: &Tx, c: &Collection, old_id: &str, rec: &Record) -> Result<(),
         .map(|f| to_sql_value(f, rec.data.get(&f.name).unwrap_or(&serde_json::Value::Null)))
         .collect();
     values.push(SqlScalar::Text(old_id.to_string()));
-    tx.with(|conn| conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter())))?;
+    tx.with(|conn| {
+        conn.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values.iter()))
+    })?;
     Ok(())
 }
 
@@ -200,7 +233,12 @@ pub fn all_ids(conn: &Connection, c: &Collection) -> Result<Vec<String>, StoreEr
 }
 
 /// Counts records of `c` whose `field` (single or multiple relation) references `id`.
-pub fn count_references(conn: &Connection, c: &Collection, field: &Field, id: &str) -> Result<i64, StoreError> {
+pub fn count_references(
+    conn: &Connection,
+    c: &Collection,
+    field: &Field,
+    id: &str,
+) -> Result<i64, StoreError> {
     let col = ident(&field.name);
     let sql = if field.is_multiple() {
         format!(
@@ -215,5 +253,9 @@ pub fn count_references(conn: &Connection, c: &Collection, field: &Field, id: &s
 
 /// Counts every record in a table.
 pub fn count_all(conn: &Connection, c: &Collection) -> Result<i64, StoreError> {
-    Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {}", ident(&c.name)), [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        &format!("SELECT COUNT(*) FROM {}", ident(&c.name)),
+        [],
+        |r| r.get(0),
+    )?)
 }

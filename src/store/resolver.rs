@@ -2,7 +2,10 @@
 //! `@collection.*`) into SQL for the filter module, collecting the joins it needs.
 
 use super::sql::ident;
-use crate::filter::{self, split_modifier, FieldResolver, FilterError, NullFallback, ParamSink, ResolvedOperand, SqlValue};
+use crate::filter::{
+    self, split_modifier, FieldResolver, FilterError, NullFallback, ParamSink, ResolvedOperand,
+    SqlValue,
+};
 use crate::model::{Collection, Field, FieldKind};
 use serde_json::{Map, Value};
 
@@ -34,7 +37,12 @@ fn resolve_err(ident: &str) -> FilterError {
 }
 
 impl<'a> RecordResolver<'a> {
-    pub fn new(collection: &'a Collection, all: &'a [Collection], request: Option<&'a RequestInfo>, allow_hidden: bool) -> Self {
+    pub fn new(
+        collection: &'a Collection,
+        all: &'a [Collection],
+        request: Option<&'a RequestInfo>,
+        allow_hidden: bool,
+    ) -> Self {
         RecordResolver {
             collection,
             all,
@@ -56,13 +64,19 @@ impl<'a> RecordResolver<'a> {
     }
 
     fn find_collection(&self, id_or_name: &str) -> Option<&'a Collection> {
-        self.all
-            .iter()
-            .find(|c| c.id == id_or_name)
-            .or_else(|| self.all.iter().find(|c| c.name.eq_ignore_ascii_case(id_or_name)))
+        self.all.iter().find(|c| c.id == id_or_name).or_else(|| {
+            self.all
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(id_or_name))
+        })
     }
 
-    fn request_value(&mut self, path: &str, modifier: Option<&str>, full: &str) -> Result<ResolvedOperand, FilterError> {
+    fn request_value(
+        &mut self,
+        path: &str,
+        modifier: Option<&str>,
+        full: &str,
+    ) -> Result<ResolvedOperand, FilterError> {
         let Some(req) = self.request else {
             return Ok(ResolvedOperand::null());
         };
@@ -73,7 +87,10 @@ impl<'a> RecordResolver<'a> {
             "method" if rest.is_empty() => Some(Value::String(req.method.clone())),
             "context" if rest.is_empty() => Some(Value::String(req.context.clone())),
             "query" if !rest.is_empty() => req.query.get(rest).cloned(),
-            "headers" if !rest.is_empty() => req.headers.get(&rest.replace('-', "_").to_lowercase()).cloned(),
+            "headers" if !rest.is_empty() => req
+                .headers
+                .get(&rest.replace('-', "_").to_lowercase())
+                .cloned(),
             "body" if !rest.is_empty() => {
                 let key = rest.split('.').next().unwrap_or("");
                 if modifier == Some("isset") {
@@ -106,15 +123,28 @@ impl<'a> RecordResolver<'a> {
     }
 
     /// Resolves `path` (dot-separated) starting at `table_alias` of collection `c`.
-    fn field_path(&mut self, c: &'a Collection, table_alias: &str, path: &[&str], modifier: Option<&str>, full: &str, depth: usize) -> Result<ResolvedOperand, FilterError> {
+    fn field_path(
+        &mut self,
+        c: &'a Collection,
+        table_alias: &str,
+        path: &[&str],
+        modifier: Option<&str>,
+        full: &str,
+        depth: usize,
+    ) -> Result<ResolvedOperand, FilterError> {
         let name = path[0];
         let field: &Field = match c.field(name) {
             Some(f) => f,
             None => {
                 // back relation: <collection>_via_<field>
                 if let Some((coll, via)) = name.split_once("_via_") {
-                    let target = self.find_collection(coll).ok_or_else(|| resolve_err(full))?;
-                    let rel = target.field(via).filter(|f| f.relation().is_some_and(|r| r.collection_id == c.id)).ok_or_else(|| resolve_err(full))?;
+                    let target = self
+                        .find_collection(coll)
+                        .ok_or_else(|| resolve_err(full))?;
+                    let rel = target
+                        .field(via)
+                        .filter(|f| f.relation().is_some_and(|r| r.collection_id == c.id))
+                        .ok_or_else(|| resolve_err(full))?;
                     if path.len() < 2 {
                         return Err(resolve_err(full));
                     }
@@ -125,7 +155,10 @@ impl<'a> RecordResolver<'a> {
                     } else {
                         format!("{col} = {}.`id`", ident_alias(table_alias))
                     };
-                    self.joins.push(format!("LEFT JOIN {} {alias} ON {cond}", ident(&target.name)));
+                    self.joins.push(format!(
+                        "LEFT JOIN {} {alias} ON {cond}",
+                        ident(&target.name)
+                    ));
                     return self.field_path(target, &alias, &path[1..], modifier, full, depth + 1);
                 }
                 return Err(resolve_err(full));
@@ -168,24 +201,39 @@ impl<'a> RecordResolver<'a> {
                     }
                 }
                 let expr = format!("JSON_EXTRACT({col}, '{json_path}')");
-                let expr = if modifier == Some("lower") { format!("LOWER({expr})") } else { expr };
+                let expr = if modifier == Some("lower") {
+                    format!("LOWER({expr})")
+                } else {
+                    expr
+                };
                 Ok(ResolvedOperand::sql(expr).with_null_fallback(NullFallback::Disabled))
             }
             FieldKind::Relation(rel) => {
                 if depth >= 6 {
-                    return Err(FilterError::Resolve(format!("max relation depth exceeded in \"{full}\"")));
+                    return Err(FilterError::Resolve(format!(
+                        "max relation depth exceeded in \"{full}\""
+                    )));
                 }
-                let target = self.find_collection(&rel.collection_id).ok_or_else(|| resolve_err(full))?;
-                if !field.is_multiple() && path.len() == 2 && path[1] == "id" && modifier.is_none() {
+                let target = self
+                    .find_collection(&rel.collection_id)
+                    .ok_or_else(|| resolve_err(full))?;
+                if !field.is_multiple() && path.len() == 2 && path[1] == "id" && modifier.is_none()
+                {
                     return Ok(ResolvedOperand::sql(col));
                 }
                 let alias = self.alias("rel");
                 if field.is_multiple() {
                     let je = self.alias("je");
                     self.joins.push(format!("LEFT JOIN json_each(CASE WHEN json_valid({col}) THEN {col} ELSE json_array({col}) END) {je}"));
-                    self.joins.push(format!("LEFT JOIN {} {alias} ON {alias}.`id` = {je}.value", ident(&target.name)));
+                    self.joins.push(format!(
+                        "LEFT JOIN {} {alias} ON {alias}.`id` = {je}.value",
+                        ident(&target.name)
+                    ));
                 } else {
-                    self.joins.push(format!("LEFT JOIN {} {alias} ON {alias}.`id` = {col}", ident(&target.name)));
+                    self.joins.push(format!(
+                        "LEFT JOIN {} {alias} ON {alias}.`id` = {col}",
+                        ident(&target.name)
+                    ));
                 }
                 self.field_path(target, &alias, &path[1..], modifier, full, depth + 1)
             }
@@ -214,8 +262,13 @@ impl FieldResolver for RecordResolver<'_> {
             let head = parts.next().unwrap_or("");
             let field_path = parts.next().ok_or_else(|| resolve_err(identifier))?;
             let (name, alias_name) = head.split_once(':').unwrap_or((head, head));
-            let target = self.find_collection(name).ok_or_else(|| resolve_err(identifier))?;
-            let alias = format!("__col_{}", alias_name.replace(|c: char| !c.is_alphanumeric() && c != '_', ""));
+            let target = self
+                .find_collection(name)
+                .ok_or_else(|| resolve_err(identifier))?;
+            let alias = format!(
+                "__col_{}",
+                alias_name.replace(|c: char| !c.is_alphanumeric() && c != '_', "")
+            );
             let join = format!("LEFT JOIN {} {alias}", ident(&target.name));
             if !self.joins.contains(&join) {
                 self.joins.push(join);

@@ -67,7 +67,10 @@ impl Tx {
     }
 
     /// Runs `f` inside a savepoint: its writes are undone when it fails, the outer transaction goes on.
-    pub fn savepoint<T, E: From<super::StoreError>>(&self, f: impl FnOnce(&Tx) -> Result<T, E>) -> Result<T, E> {
+    pub fn savepoint<T, E: From<super::StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx) -> Result<T, E>,
+    ) -> Result<T, E> {
         self.with(|c| c.execute_batch("SAVEPOINT fb_sp"))
             .map_err(super::StoreError::from)?;
         match f(self) {

@@ -27,12 +27,18 @@ pub fn inspect(conn: &Connection, query: &str) -> Result<Vec<ViewColumn>, StoreE
             })
             .collect())
     } else {
-        Err(StoreError::Corrupt("only SELECT queries are allowed".into()))
+        Err(StoreError::Corrupt(
+            "only SELECT queries are allowed".into(),
+        ))
     }
 }
 
 /// Up to `limit` rows of the query as JSON objects (for the dry-run endpoint).
-pub fn sample(conn: &Connection, query: &str, limit: usize) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, StoreError> {
+pub fn sample(
+    conn: &Connection,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, StoreError> {
     let mut stmt = conn.prepare(query)?;
     let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
     let mut rows = stmt.query([])?;

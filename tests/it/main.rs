@@ -1,1 +1,12 @@
+//! One integration binary: starts the real server on port 0 and talks HTTP to it.
 
+mod support;
+
+mod cli;
+mod collections;
+mod dropin;
+mod hooks;
+mod http_basics;
+mod settings_logs;
+mod superuser_auth;
+mod tidy;

@@ -161,7 +161,9 @@ impl Field {
             FieldKind::Bool(_) => ColumnKind::Bool,
             FieldKind::Json(_) => ColumnKind::Json,
             FieldKind::GeoPoint(_) => ColumnKind::GeoPoint,
-            FieldKind::Select(_) | FieldKind::File(_) | FieldKind::Relation(_) if self.is_multiple() => {
+            FieldKind::Select(_) | FieldKind::File(_) | FieldKind::Relation(_)
+                if self.is_multiple() =>
+            {
                 ColumnKind::JsonArray
             }
             _ => ColumnKind::Text,

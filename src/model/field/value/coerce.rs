@@ -193,7 +193,14 @@ fn parse_hex_float(s: &str) -> Option<f64> {
         value += f64::from(c.to_digit(16)?) * scale;
         scale /= 16.0;
     }
-    let v = value * 2f64.powi(exp.clamp(-2000, 2000));
+    let mut v = value;
+    let mut exp = exp.clamp(-2200, 2200);
+    // scale in steps so that subnormal results (0x1p-1074) do not go through an overflowing 2^1074
+    while exp != 0 {
+        let step = exp.clamp(-1000, 1000);
+        v *= 2f64.powi(step);
+        exp -= step;
+    }
     if v.is_infinite() {
         None
     } else {

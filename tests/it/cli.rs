@@ -1,0 +1,91 @@
+//! The `superuser` CLI commands against a stopped data dir and a running server's data dir.
+
+use crate::support::Server;
+use std::process::Command;
+
+fn run(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrobase"))
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .output()
+        .expect("run ferrobase");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).trim().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn superuser_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pb_data");
+    let (ok, out, _) = run(
+        &dir,
+        &["superuser", "upsert", "a@example.com", "Passw0rd123"],
+    );
+    assert!(ok);
+    assert_eq!(out, "Successfully saved superuser \"a@example.com\"!");
+    let (ok, _, err) = run(&dir, &["superuser", "upsert"]);
+    assert!(!ok);
+    assert!(
+        err.contains("missing email and password arguments"),
+        "{err}"
+    );
+    let (ok, _, err) = run(
+        &dir,
+        &["superuser", "upsert", "not-an-email", "Passw0rd123"],
+    );
+    assert!(
+        !ok && err.contains("missing or invalid email address"),
+        "{err}"
+    );
+    let (ok, _, err) = run(
+        &dir,
+        &["superuser", "create", "a@example.com", "Passw0rd123"],
+    );
+    assert!(
+        !ok && err.contains("failed to create new superuser account"),
+        "{err}"
+    );
+    assert!(err.contains("email: Value must be unique."), "{err}");
+    let (ok, _, err) = run(&dir, &["superuser", "create", "b@example.com", "short"]);
+    assert!(
+        !ok && err.contains("password: Must be at least 8 character(s)."),
+        "{err}"
+    );
+    let (ok, out, _) = run(
+        &dir,
+        &["superuser", "create", "b@example.com", "Passw0rd456"],
+    );
+    assert!(ok, "{out}");
+    let (ok, _, err) = run(
+        &dir,
+        &["superuser", "update", "ghost@example.com", "Passw0rd123"],
+    );
+    assert!(
+        !ok && err.contains("superuser with email \"ghost@example.com\" doesn't exist"),
+        "{err}"
+    );
+
+    // a running server sees CLI changes made on its data dir
+    let s = Server::start_on(&dir).await;
+    s.login("_superusers", "b@example.com", "Passw0rd456").await;
+    let (ok, out, _) = run(
+        &dir,
+        &["superuser", "update", "b@example.com", "NewPassw0rd"],
+    );
+    assert!(ok, "{out}");
+    s.login("_superusers", "b@example.com", "NewPassw0rd").await;
+    let (ok, out, _) = run(&dir, &["superuser", "delete", "a@example.com"]);
+    assert!(
+        ok && out == "Successfully deleted superuser \"a@example.com\"!",
+        "{out}"
+    );
+    let (ok, _, err) = run(&dir, &["superuser", "delete", "b@example.com"]);
+    assert!(
+        !ok && err.contains("You can't delete the only existing superuser."),
+        "{err}"
+    );
+}

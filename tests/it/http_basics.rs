@@ -1,0 +1,130 @@
+//! Health, unknown routes, CORS, security headers, malformed input and the body limit.
+
+use crate::support::{assert_error, Server};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn health_and_unknown_routes() {
+    let s = Server::start().await;
+    let res = s.get("/api/health", None).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.body,
+        json!({"message": "API is healthy.", "code": 200, "data": {}})
+    );
+    assert_eq!(res.headers["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers["x-frame-options"], "SAMEORIGIN");
+
+    let token = s.admin_token().await;
+    let res = s.get("/api/health", Some(&token)).await;
+    assert_eq!(res.body["data"]["realIP"], "127.0.0.1");
+    assert_eq!(res.body["data"]["canBackup"], true);
+
+    let cases: &[(&str, &str, &str)] = &[
+        ("GET", "/api/nope", "File not found."),
+        ("POST", "/api/nope", "The requested resource wasn't found."),
+        (
+            "DELETE",
+            "/api/health",
+            "The requested resource wasn't found.",
+        ),
+        (
+            "PUT",
+            "/api/settings",
+            "The requested resource wasn't found.",
+        ),
+    ];
+    for (method, path, message) in cases {
+        let res = s.req(method, path, None, None).await;
+        assert_error(&res, 404, message);
+    }
+}
+
+#[tokio::test]
+async fn cors_preflight_mirrors_headers() {
+    let s = Server::start().await;
+    let res = s
+        .client
+        .request(reqwest::Method::OPTIONS, format!("{}/api/health", s.url))
+        .header("Origin", "http://example.com")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "content-type,authorization",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let h = res.headers();
+    assert_eq!(h["access-control-allow-origin"], "*");
+    assert_eq!(
+        h["access-control-allow-methods"],
+        "GET,HEAD,PUT,PATCH,POST,DELETE"
+    );
+    assert_eq!(
+        h["access-control-allow-headers"],
+        "content-type,authorization"
+    );
+}
+
+#[tokio::test]
+async fn malformed_bodies_and_queries_get_error_json() {
+    let s = Server::start().await;
+    let token = s.admin_token().await;
+    // malformed JSON on a collection create
+    let res = s
+        .req(
+            "POST",
+            "/api/collections",
+            Some(&token),
+            Some(Value::String("{bad".into())),
+        )
+        .await;
+    assert_error(
+        &res,
+        400,
+        "Failed to load the submitted data due to invalid formatting.",
+    );
+    // a wrong type in a field option
+    let body = json!({"name": "c1", "fields": [{"name": "x", "type": "text", "max": "a"}]});
+    let res = s
+        .req("POST", "/api/collections", Some(&token), Some(body))
+        .await;
+    assert_error(
+        &res,
+        400,
+        "Failed to load the submitted data due to invalid formatting.",
+    );
+    // a broken filter and odd paging values
+    let res = s.get("/api/collections?filter=(", Some(&token)).await;
+    assert_error(
+        &res,
+        400,
+        "Something went wrong while processing your request.",
+    );
+    let res = s
+        .get("/api/collections?page=-4&perPage=abc", Some(&token))
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.body["page"], 1);
+    assert_eq!(res.body["perPage"], 30);
+    // percent-garbage in the query string is tolerated
+    let res = s.get("/api/collections?filter=%zz", Some(&token)).await;
+    assert_eq!(res.status, 400);
+}
+
+#[tokio::test]
+async fn oversized_body_is_413() {
+    let s = Server::start().await;
+    let big = "a".repeat(33 << 20);
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/_superusers/auth-with-password",
+            None,
+            Some(Value::String(big)),
+        )
+        .await;
+    assert_error(&res, 413, "Request entity too large.");
+}

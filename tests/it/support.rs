@@ -1,0 +1,154 @@
+//! Test helpers: a server on a random port over a temp data dir, and a tiny HTTP client.
+
+use ferrobase::app::{App, AppConfig};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "Passw0rd123";
+
+/// A running server; dropped at the end of the test (its runtime goes with it).
+pub struct Server {
+    pub url: String,
+    pub app: App,
+    pub client: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+/// The answer of one request: status and JSON body (`Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Res {
+    pub status: u16,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Server {
+    /// A fresh data dir with one superuser.
+    pub async fn start() -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("pb_data");
+        let app = App::open(AppConfig::new(&data)).expect("open app");
+        let a = app.clone();
+        tokio::task::spawn_blocking(move || {
+            ferrobase::services::superusers::upsert(&a, ADMIN_EMAIL, ADMIN_PASSWORD)
+        })
+        .await
+        .expect("join")
+        .expect("superuser");
+        Self::serve(app, Some(dir)).await
+    }
+
+    /// Serves an existing data dir (e.g. a copy of a fixture).
+    pub async fn start_on(data: &Path) -> Server {
+        let app = App::open(AppConfig::new(data)).expect("open app");
+        Self::serve(app, None).await
+    }
+
+    async fn serve(app: App, dir: Option<tempfile::TempDir>) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let a = app.clone();
+        tokio::spawn(async move {
+            let _ = ferrobase::http::serve(a, listener, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Server {
+            url: format!("http://{addr}"),
+            app,
+            client: reqwest::Client::new(),
+            _dir: dir,
+            _shutdown: tx,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.app.data_dir().to_path_buf()
+    }
+
+    /// Sends a request; `body` is JSON unless it is a string (sent raw).
+    pub async fn req(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut rb = self.client.request(method, format!("{}{}", self.url, path));
+        if let Some(t) = token {
+            rb = rb.header("Authorization", t);
+        }
+        match body {
+            Some(Value::String(raw)) => {
+                rb = rb.header("content-type", "application/json").body(raw)
+            }
+            Some(v) => rb = rb.json(&v),
+            None => {}
+        }
+        let res = rb.send().await.expect("send");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.expect("body");
+        Res {
+            status,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Res {
+        self.req("GET", path, token, None).await
+    }
+
+    /// Signs in to an auth collection and returns the token.
+    pub async fn login(&self, collection: &str, identity: &str, password: &str) -> String {
+        let res = self
+            .req(
+                "POST",
+                &format!("/api/collections/{collection}/auth-with-password"),
+                None,
+                Some(json!({"identity": identity, "password": password})),
+            )
+            .await;
+        assert_eq!(res.status, 200, "login failed: {:?}", res.body);
+        res.body["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login("_superusers", ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+}
+
+/// Asserts an error answer: status, message and the codes of `data` (top-level keys only).
+pub fn assert_error(res: &Res, status: u16, message: &str) {
+    assert_eq!(res.status, status, "unexpected answer: {:?}", res.body);
+    assert_eq!(res.body["status"], json!(status), "{:?}", res.body);
+    assert_eq!(res.body["message"], json!(message), "{:?}", res.body);
+    assert!(res.body["data"].is_object(), "{:?}", res.body);
+}
+
+/// Copies a directory tree (for fixtures that must never be written to).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The shared fixtures folder, beside the checkout.
+pub fn shared_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
