@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The project's test command: every test, sharing one release build.
+#   1. unit + integration tests (cargo test --release; also builds target/release/ferrobase)
+#   2. the SDK and JSVM conformance files listed in tests/conformance.txt, against that binary
+#   3. drop-in compatibility with the original PocketBase 0.40.6 in both directions
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+CONF="$(cd "$ROOT/../shared/conformance" && pwd)"
+BIN="$ROOT/target/release/ferrobase"
+
+echo "== unit and integration tests"
+cargo test --release
+
+sdk=()
+jsvm=()
+while read -r kind name _; do
+  case "$kind" in
+    sdk) sdk+=("$name") ;;
+    jsvm) jsvm+=("$name") ;;
+    ''|'#'*) ;;
+    *) echo "tests/conformance.txt: unknown kind '$kind'" >&2; exit 2 ;;
+  esac
+done < tests/conformance.txt
+
+if [ "${#sdk[@]}" -gt 0 ]; then
+  echo "== SDK conformance: ${sdk[*]}"
+  CONF_ONLY="${sdk[*]}" "$CONF/run.sh" "$CONF/sdk" "$BIN"
+fi
+for case_name in "${jsvm[@]}"; do
+  echo "== JSVM conformance: $case_name"
+  (cd "$CONF/jsvm" && node run.mjs "$BIN" cases/shared "$case_name")
+done
+
+echo "== drop-in compatibility with PocketBase 0.40.6"
+python3 tests/compat/oracle_compat.py "$BIN"
