@@ -163,6 +163,12 @@ pub async fn run_serve(g: &GlobalFlags, http: Option<String>) -> Result<(), Stri
         "{} Server started at http://{local}\n├─ REST API:  http://{local}/api/\n└─ Dashboard: http://{local}/_/",
         chrono::Local::now().format("%Y/%m/%d %H:%M:%S")
     );
+    if superusers::count_real(&app).unwrap_or(0) == 0 {
+        println!(
+            "\n(!) No superuser yet. Create your first one by running: {} superuser upsert EMAIL PASS",
+            std::env::args().next().unwrap_or_else(|| "ferrobase".into())
+        );
+    }
     crate::http::serve(app, listener, shutdown_signal())
         .await
         .map_err(|e| e.to_string())

@@ -52,8 +52,8 @@ impl App {
     /// Opens (creating when new) `data.db` and `auxiliary.db` in the data dir and loads collections and settings.
     pub fn open(config: AppConfig) -> Result<App, AppError> {
         std::fs::create_dir_all(&config.data_dir).map_err(AppError::internal)?;
-        let db = Db::open(&config.data_dir.join("data.db"), config.readers)?;
-        let aux = Db::open(&config.data_dir.join("auxiliary.db"), 1)?;
+        let db = Db::open(&config.data_dir.join("data.db"), config.readers, config.dev)?;
+        let aux = Db::open(&config.data_dir.join("auxiliary.db"), 1, false)?;
         store::schema::bootstrap_data(&db)?;
         store::schema::bootstrap_aux(&aux)?;
         let collections = db.read_blocking(store::collections::load_all)?;

@@ -71,6 +71,18 @@ fn remove_installer(
     Ok(())
 }
 
+/// The number of superusers, not counting PocketBase's installer account.
+pub fn count_real(app: &App) -> Result<i64, AppError> {
+    let c = app
+        .find_collection(SUPERUSERS)
+        .ok_or_else(AppError::not_found)?;
+    let all = app
+        .db()
+        .read_blocking(move |conn| store::records::count_all(conn, &c))?;
+    let installer = i64::from(find_by_email(app, INSTALLER_EMAIL)?.is_some());
+    Ok(all - installer)
+}
+
 fn check_email(email: &str) -> Result<(), AppError> {
     if email.is_empty() || !is_valid_email(email) {
         return Err(AppError::bad_request("missing or invalid email address"));

@@ -25,8 +25,36 @@ struct DbInner {
     writer_thread: thread::ThreadId,
 }
 
-/// Opens a connection with the pragmas every connection gets.
-pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+fn trace_sql(event: rusqlite::trace::TraceEvent<'_>) {
+    if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
+        tracing::debug!(target: "ferrobase::sql", "{sql}");
+    }
+}
+
+/// Math functions PocketBase's SQLite build has and the bundled one lacks (used by `geoDistance`).
+fn register_math(conn: &Connection) -> Result<(), StoreError> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    type Unary = fn(f64) -> f64;
+    let unary: [(&str, Unary); 6] = [
+        ("acos", f64::acos),
+        ("asin", f64::asin),
+        ("cos", f64::cos),
+        ("sin", f64::sin),
+        ("radians", f64::to_radians),
+        ("degrees", f64::to_degrees),
+    ];
+    for (name, f) in unary {
+        conn.create_scalar_function(name, 1, flags, move |ctx| {
+            let x: Option<f64> = ctx.get(0)?;
+            Ok(x.map(f).filter(|v| v.is_finite()))
+        })?;
+    }
+    Ok(())
+}
+
+/// Opens a connection with the pragmas every connection gets; `dev` logs every statement.
+pub fn open_connection(path: &Path, read_only: bool, dev: bool) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -39,16 +67,24 @@ pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, Store
         conn.pragma_update(None, "query_only", "ON")?;
     }
     conn.set_prepared_statement_cache_capacity(256);
+    register_math(&conn)?;
+    if dev {
+        conn.trace_v2(
+            rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+            Some(trace_sql),
+        );
+    }
     Ok(conn)
 }
 
 impl Db {
     /// Opens `path` (creating it) with one writer thread and `n_readers` reader threads.
-    pub fn open(path: &Path, n_readers: usize) -> Result<Db, StoreError> {
+    /// With `dev`, every SQL statement is logged at debug level (target `ferrobase::sql`).
+    pub fn open(path: &Path, n_readers: usize, dev: bool) -> Result<Db, StoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(e.to_string()))?;
         }
-        let writer_conn = open_connection(path, false)?;
+        let writer_conn = open_connection(path, false, dev)?;
         let (wtx, wrx) = unbounded::<WriteJob>();
         let writer = thread::Builder::new()
             .name("db-writer".into())
@@ -61,7 +97,7 @@ impl Db {
             .map_err(|e| StoreError::Io(e.to_string()))?;
         let (rtx, rrx) = unbounded::<ReadJob>();
         for i in 0..n_readers.max(1) {
-            let conn = open_connection(path, true)?;
+            let conn = open_connection(path, true, dev)?;
             let rrx: Receiver<ReadJob> = rrx.clone();
             thread::Builder::new()
                 .name(format!("db-reader-{i}"))
