@@ -1,12 +1,12 @@
 //! `/api/collections…`: list, view, create, update, delete, truncate, import, scaffolds, dry-run-view.
 
 use super::error::ApiError;
-use super::extract::{Body, QueryMap, Superuser};
+use super::extract::{Body, PathParams, QueryMap, Superuser};
 use super::fields;
 use crate::app::App;
 use crate::model::{Collection, CollectionType};
 use crate::services;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
@@ -23,7 +23,7 @@ pub async fn list(
 pub async fn view(
     State(app): State<App>,
     _su: Superuser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     QueryMap(q): QueryMap,
 ) -> Result<Json<Value>, ApiError> {
     let c = app.find_collection(&id).ok_or_else(ApiError::not_found)?;
@@ -43,7 +43,7 @@ pub async fn create(
 pub async fn update(
     State(app): State<App>,
     _su: Superuser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     QueryMap(q): QueryMap,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -57,7 +57,7 @@ pub async fn update(
 pub async fn delete(
     State(app): State<App>,
     _su: Superuser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<StatusCode, ApiError> {
     if app.find_collection(&id).is_none() {
         return Err(ApiError::not_found());
@@ -69,7 +69,7 @@ pub async fn delete(
 pub async fn truncate(
     State(app): State<App>,
     _su: Superuser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<StatusCode, ApiError> {
     let c = app.find_collection(&id).ok_or_else(ApiError::not_found)?;
     services::collection_import::truncate(&app, c).await?;

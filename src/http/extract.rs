@@ -180,6 +180,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Superuser {
     }
 }
 
+/// Path parameters; a path that does not decode answers 404 in the error JSON.
+pub struct PathParams<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for PathParams<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| PathParams(p.0))
+            .map_err(|_| ApiError::not_found())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

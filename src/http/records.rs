@@ -1,11 +1,11 @@
 //! `/api/collections/{c}/records…` and the password auth endpoints.
 
 use super::error::ApiError;
-use super::extract::{Auth, Body, QueryMap};
+use super::extract::{Auth, Body, PathParams, QueryMap};
 use super::fields;
 use crate::app::App;
 use crate::services;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{Map, Value};
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 pub async fn list(
     State(app): State<App>,
     Auth(auth): Auth,
-    Path(c): Path<String>,
+    PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
@@ -24,7 +24,7 @@ pub async fn list(
 pub async fn view(
     State(app): State<App>,
     Auth(auth): Auth,
-    Path((c, id)): Path<(String, String)>,
+    PathParams((c, id)): PathParams<(String, String)>,
     QueryMap(q): QueryMap,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
@@ -35,7 +35,7 @@ pub async fn view(
 pub async fn create(
     State(app): State<App>,
     Auth(auth): Auth,
-    Path(c): Path<String>,
+    PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -47,7 +47,7 @@ pub async fn create(
 pub async fn update(
     State(app): State<App>,
     Auth(auth): Auth,
-    Path((c, id)): Path<(String, String)>,
+    PathParams((c, id)): PathParams<(String, String)>,
     QueryMap(q): QueryMap,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -59,7 +59,7 @@ pub async fn update(
 pub async fn delete(
     State(app): State<App>,
     Auth(auth): Auth,
-    Path((c, id)): Path<(String, String)>,
+    PathParams((c, id)): PathParams<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let c = services::records::collection(&app, &c)?;
     services::records::delete(&app, c, &id, &auth).await?;
@@ -69,7 +69,7 @@ pub async fn delete(
 pub async fn auth_with_password(
     State(app): State<App>,
     Auth(auth): Auth,
-    Path(c): Path<String>,
+    PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -85,7 +85,7 @@ pub async fn auth_with_password(
 pub async fn auth_refresh(
     State(app): State<App>,
     Auth(auth): Auth,
-    Path(c): Path<String>,
+    PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::auth_password::auth_collection(&app, &c)?;

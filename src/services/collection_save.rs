@@ -1,11 +1,11 @@
 //! The collection use-cases: create, update, delete, truncate. Each runs validate → hooks → store in one transaction.
 
-use super::collection_input::{collection_from_create, collection_from_update, INVALID_FORMAT};
+use super::collection_input::{collection_from_create, collection_from_update};
 use super::collection_validate::{validate_collection, ValidateContext};
+use super::model_hooks::{self, Op, Stage};
 use super::view_fields::derive_view_fields;
-use crate::app::events::{CollectionEvent, Model, ModelEvent};
+use crate::app::events::{Model, ModelEvent};
 use crate::app::{App, AppError};
-use crate::hook::Hook;
 use crate::model::index::Index;
 use crate::model::{datetime, Collection, Errors, ValidationError};
 use crate::store::{self, Tx};
@@ -77,193 +77,76 @@ pub fn save(
     old: Option<&Collection>,
     raw_type: &str,
 ) -> Result<Collection, AppError> {
-    let hooks = app.hooks();
-    let is_new = old.is_none();
-    let (model_hook, hook, model_exec, exec) = if is_new {
-        (
-            &hooks.on_model_create,
-            &hooks.on_collection_create,
-            &hooks.on_model_create_execute,
-            &hooks.on_collection_create_execute,
-        )
+    let op = if old.is_none() {
+        Op::Create
     } else {
-        (
-            &hooks.on_model_update,
-            &hooks.on_collection_update,
-            &hooks.on_model_update_execute,
-            &hooks.on_collection_update_execute,
-        )
+        Op::Update
     };
-    let mut mev = ModelEvent {
-        app: app.clone(),
-        model: Model::Collection(Box::new(c)),
-        error: None,
-    };
-    let result = with_collection(model_hook, hook, &mut mev, |e| {
+    let saved = model_hooks::run(app, tx, op, Model::Collection(Box::new(c)), |e| {
         validate_hooked(app, tx, e, old, raw_type)?;
-        let mut inner = ModelEvent {
-            app: e.app.clone(),
-            model: Model::Collection(Box::new(e.collection.clone())),
-            error: None,
-        };
-        with_collection(model_exec, exec, &mut inner, |e| {
-            persist(app, tx, &e.collection, old)
-        })?;
-        if let Model::Collection(saved) = inner.model {
-            e.collection = *saved;
-        }
-        Ok(())
-    });
-    let saved = match &mev.model {
-        Model::Collection(c) => (**c).clone(),
-        Model::Record(..) => {
-            return Err(AppError::internal("collection event lost its collection"))
-        }
-    };
-    match result {
-        Ok(()) => {
-            after_success(app, tx, &saved, is_new);
-            Ok(saved)
-        }
-        Err(e) => {
-            after_error(app, &saved, is_new, &e);
-            Err(e)
-        }
+        model_hooks::trigger(app, Stage::Execute(op), e, |e| {
+            persist(app, tx, collection_of(e)?, old)
+        })
+    })?;
+    match saved {
+        Model::Collection(c) => Ok(*c),
+        Model::Record(..) => Err(AppError::internal("collection event lost its collection")),
     }
 }
 
-/// Runs a model hook around its collection hook, passing the collection through both events.
-fn with_collection(
-    model_hook: &Hook<ModelEvent, AppError>,
-    hook: &Hook<CollectionEvent, AppError>,
-    mev: &mut ModelEvent,
-    last: impl FnOnce(&mut CollectionEvent) -> Result<(), AppError>,
-) -> Result<(), AppError> {
-    model_hook.trigger(mev, |mev| {
-        let Model::Collection(c) = &mev.model else {
-            return Err(AppError::internal("expected a collection model"));
-        };
-        let mut cev = CollectionEvent {
-            app: mev.app.clone(),
-            collection: (**c).clone(),
-            error: None,
-        };
-        let res = hook.trigger(&mut cev, last);
-        mev.model = Model::Collection(Box::new(cev.collection));
-        res
-    })
-}
-
-fn after_success(app: &App, tx: &Tx, c: &Collection, is_new: bool) {
-    let app2 = app.clone();
-    let c = c.clone();
-    tx.after_commit(move || {
-        let hooks = app2.hooks();
-        let (model_hook, hook) = if is_new {
-            (
-                &hooks.on_model_after_create_success,
-                &hooks.on_collection_after_create_success,
-            )
-        } else {
-            (
-                &hooks.on_model_after_update_success,
-                &hooks.on_collection_after_update_success,
-            )
-        };
-        let mut mev = ModelEvent {
-            app: app2.clone(),
-            model: Model::Collection(Box::new(c)),
-            error: None,
-        };
-        if let Err(e) = with_collection(model_hook, hook, &mut mev, |_| Ok(())) {
-            tracing::warn!("after-success collection hook failed: {e}");
-        }
-    });
-}
-
-fn after_error(app: &App, c: &Collection, is_new: bool, err: &AppError) {
-    let hooks = app.hooks();
-    let (model_hook, hook) = if is_new {
-        (
-            &hooks.on_model_after_create_error,
-            &hooks.on_collection_after_create_error,
-        )
-    } else {
-        (
-            &hooks.on_model_after_update_error,
-            &hooks.on_collection_after_update_error,
-        )
-    };
-    let mut mev = ModelEvent {
-        app: app.clone(),
-        model: Model::Collection(Box::new(c.clone())),
-        error: Some(err.clone()),
-    };
-    let _ = with_collection(model_hook, hook, &mut mev, |_| Ok(()));
+/// The collection a model event carries.
+fn collection_of(e: &mut ModelEvent) -> Result<&mut Collection, AppError> {
+    match &mut e.model {
+        Model::Collection(c) => Ok(c),
+        Model::Record(..) => Err(AppError::internal("expected a collection model")),
+    }
 }
 
 /// Derives view fields, then runs the validate hooks with the validator as their default action.
 fn validate_hooked(
     app: &App,
     tx: &Tx,
-    e: &mut CollectionEvent,
+    e: &mut ModelEvent,
     old: Option<&Collection>,
     raw_type: &str,
 ) -> Result<(), AppError> {
     let is_new = old.is_none();
+    let collection = collection_of(e)?;
     let all = app.collections_in(tx)?;
-    let others: Vec<Collection> = all
-        .into_iter()
-        .filter(|o| o.id != e.collection.id)
-        .collect();
+    let others: Vec<Collection> = all.into_iter().filter(|o| o.id != collection.id).collect();
     let mut view_errors = Errors::new();
-    if e.collection.is_view() {
-        view_errors = derive_view_fields(tx, &mut e.collection, &others, old);
+    if collection.is_view() {
+        view_errors = derive_view_fields(tx, collection, &others, old);
     }
-    let mut mev = ModelEvent {
-        app: app.clone(),
-        model: Model::Collection(Box::new(e.collection.clone())),
-        error: None,
-    };
-    let hooks = app.hooks();
-    let res = with_collection(
-        &hooks.on_model_validate,
-        &hooks.on_collection_validate,
-        &mut mev,
-        |ce| {
-            let check_rule = |c: &Collection, rule: &str| -> Result<(), String> {
-                let mut with_self = others.clone();
-                with_self.push(c.clone());
-                store::resolver::check_rule(c, &with_self, rule)
-            };
-            let index_owner = |name: &str| -> Option<String> {
-                tx.with(|conn| store::collections::index_owner(conn, name))
-                    .ok()
-                    .flatten()
-            };
-            let is_internal_table = |name: &str| -> bool {
-                tx.with(|conn| store::collections::sqlite_object_exists(conn, name))
-                    .unwrap_or(false)
-            };
-            let cx = ValidateContext {
-                old,
-                others: &others,
-                raw_type,
-                check_rule: &check_rule,
-                index_owner: &index_owner,
-                is_internal_table: &is_internal_table,
-            };
-            let mut errors = validate_collection(&ce.collection, &cx);
-            errors.extend(view_errors);
-            errors
-                .into_result()
-                .map_err(|data| AppError::validation(failure_message(is_new), data))
-        },
-    );
-    if let Model::Collection(c) = mev.model {
-        e.collection = *c;
-    }
-    res
+    model_hooks::trigger(app, Stage::Validate, e, |e| {
+        let check_rule = |c: &Collection, rule: &str| -> Result<(), String> {
+            let mut with_self = others.clone();
+            with_self.push(c.clone());
+            store::resolver::check_rule(c, &with_self, rule)
+        };
+        let index_owner = |name: &str| -> Option<String> {
+            tx.with(|conn| store::collections::index_owner(conn, name))
+                .ok()
+                .flatten()
+        };
+        let is_internal_table = |name: &str| -> bool {
+            tx.with(|conn| store::collections::sqlite_object_exists(conn, name))
+                .unwrap_or(false)
+        };
+        let cx = ValidateContext {
+            old,
+            others: &others,
+            raw_type,
+            check_rule: &check_rule,
+            index_owner: &index_owner,
+            is_internal_table: &is_internal_table,
+        };
+        let mut errors = validate_collection(collection_of(e)?, &cx);
+        errors.extend(view_errors);
+        errors
+            .into_result()
+            .map_err(|data| AppError::validation(failure_message(is_new), data))
+    })
 }
 
 /// Writes the row and brings the table in line. Index failures become validation errors.
@@ -405,73 +288,20 @@ pub fn delete_in(app: &App, tx: &Tx, c: &Collection, all: &[Collection]) -> Resu
             refs.join(", ")
         )));
     }
-    let hooks = app.hooks();
-    let mut mev = ModelEvent {
-        app: app.clone(),
-        model: Model::Collection(Box::new(c.clone())),
-        error: None,
-    };
-    let res = with_collection(
-        &hooks.on_model_delete,
-        &hooks.on_collection_delete,
-        &mut mev,
+    model_hooks::run(
+        app,
+        tx,
+        Op::Delete,
+        Model::Collection(Box::new(c.clone())),
         |e| {
-            let mut inner = ModelEvent {
-                app: e.app.clone(),
-                model: Model::Collection(Box::new(e.collection.clone())),
-                error: None,
-            };
-            with_collection(
-                &hooks.on_model_delete_execute,
-                &hooks.on_collection_delete_execute,
-                &mut inner,
-                |e| {
-                    store::table_sync::drop_collection_table(tx, &e.collection)?;
-                    store::collections::delete_collection(tx, &e.collection.id)?;
-                    app.refresh_collections_after_commit(tx)?;
-                    Ok(())
-                },
-            )
+            model_hooks::trigger(app, Stage::Execute(Op::Delete), e, |e| {
+                let c = collection_of(e)?;
+                store::table_sync::drop_collection_table(tx, c)?;
+                store::collections::delete_collection(tx, &c.id)?;
+                app.refresh_collections_after_commit(tx)?;
+                Ok(())
+            })
         },
-    );
-    match res {
-        Ok(()) => {
-            let app2 = app.clone();
-            let c2 = c.clone();
-            tx.after_commit(move || {
-                let hooks = app2.hooks();
-                let mut mev = ModelEvent {
-                    app: app2.clone(),
-                    model: Model::Collection(Box::new(c2)),
-                    error: None,
-                };
-                let _ = with_collection(
-                    &hooks.on_model_after_delete_success,
-                    &hooks.on_collection_after_delete_success,
-                    &mut mev,
-                    |_| Ok(()),
-                );
-            });
-            Ok(())
-        }
-        Err(e) => {
-            let mut mev = ModelEvent {
-                app: app.clone(),
-                model: Model::Collection(Box::new(c.clone())),
-                error: Some(e.clone()),
-            };
-            let _ = with_collection(
-                &hooks.on_model_after_delete_error,
-                &hooks.on_collection_after_delete_error,
-                &mut mev,
-                |_| Ok(()),
-            );
-            Err(e)
-        }
-    }
-}
-
-/// Unused-format guard shared with the HTTP layer.
-pub fn invalid_format() -> AppError {
-    AppError::bad_request(INVALID_FORMAT)
+    )?;
+    Ok(())
 }

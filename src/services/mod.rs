@@ -9,6 +9,7 @@ pub mod collection_validate;
 pub mod collections_list;
 mod legacy_schema;
 pub mod list_params;
+pub mod model_hooks;
 pub mod record_json;
 pub mod record_save;
 pub mod records;

@@ -1,10 +1,10 @@
 //! Record create/update/delete inside a transaction: body → values, validation, hooks, store.
 
 use super::auth_state::{is_superuser, Requester};
-use crate::app::events::{Model, ModelEvent, RecordEvent};
+use super::model_hooks::{self, Op, Stage};
+use crate::app::events::{Model, ModelEvent};
 use crate::app::{App, AppError};
 use crate::auth::password;
-use crate::hook::Hook;
 use crate::model::field::value::{
     generate_from_pattern, prepare, validate, validate_password_plain, zero_value,
 };
@@ -231,27 +231,12 @@ fn unique_errors(c: &Collection, e: &store::StoreError) -> Option<Errors> {
     (!errors.is_empty()).then_some(errors)
 }
 
-/// Runs a model hook around its record hook, passing the record through both events.
-pub fn with_record(
-    model_hook: &Hook<ModelEvent, AppError>,
-    hook: &Hook<RecordEvent, AppError>,
-    mev: &mut ModelEvent,
-    last: impl FnOnce(&mut RecordEvent) -> Result<(), AppError>,
-) -> Result<(), AppError> {
-    model_hook.trigger(mev, |mev| {
-        let Model::Record(c, r) = &mev.model else {
-            return Err(AppError::internal("expected a record model"));
-        };
-        let mut rev = RecordEvent {
-            app: mev.app.clone(),
-            collection: c.clone(),
-            record: r.clone(),
-            error: None,
-        };
-        let res = hook.trigger(&mut rev, last);
-        mev.model = Model::Record(rev.collection, rev.record);
-        res
-    })
+/// The record a model event carries.
+fn record_of(e: &mut ModelEvent) -> Result<(&Arc<Collection>, &mut Record), AppError> {
+    match &mut e.model {
+        Model::Record(c, r) => Ok((c, r)),
+        Model::Collection(_) => Err(AppError::internal("expected a record model")),
+    }
 }
 
 /// Saves (creates when `old` is `None`) a record inside the open transaction, running every record hook.
@@ -265,118 +250,30 @@ pub fn save(
     if c.is_view() {
         return Err(AppError::bad_request("Unsupported collection type."));
     }
-    let hooks = app.hooks();
     let is_new = old.is_none();
-    let (model_hook, hook, model_exec, exec) = if is_new {
-        (
-            &hooks.on_model_create,
-            &hooks.on_record_create,
-            &hooks.on_model_create_execute,
-            &hooks.on_record_create_execute,
-        )
-    } else {
-        (
-            &hooks.on_model_update,
-            &hooks.on_record_update,
-            &hooks.on_model_update_execute,
-            &hooks.on_record_update_execute,
-        )
-    };
-    let mut mev = ModelEvent {
-        app: app.clone(),
-        model: Model::Record(c.clone(), rec),
-        error: None,
-    };
-    let result = with_record(model_hook, hook, &mut mev, |e| {
-        let mut vev = ModelEvent {
-            app: e.app.clone(),
-            model: Model::Record(e.collection.clone(), e.record.clone()),
-            error: None,
-        };
-        with_record(
-            &hooks.on_model_validate,
-            &hooks.on_record_validate,
-            &mut vev,
-            |ve| {
-                prepare_and_validate(tx, &ve.collection, &mut ve.record, old)
-                    .map_err(|errs| AppError::validation(failure(is_new), errs))
-            },
-        )?;
-        if let Model::Record(_, r) = vev.model {
-            e.record = r;
-        }
-        let mut xev = ModelEvent {
-            app: e.app.clone(),
-            model: Model::Record(e.collection.clone(), e.record.clone()),
-            error: None,
-        };
-        with_record(model_exec, exec, &mut xev, |xe| {
+    let op = if is_new { Op::Create } else { Op::Update };
+    let saved = model_hooks::run(app, tx, op, Model::Record(c.clone(), rec), |e| {
+        model_hooks::trigger(app, Stage::Validate, e, |e| {
+            let (c, r) = record_of(e)?;
+            let c = c.clone();
+            prepare_and_validate(tx, &c, r, old)
+                .map_err(|errs| AppError::validation(failure(is_new), errs))
+        })?;
+        model_hooks::trigger(app, Stage::Execute(op), e, |e| {
+            let (c, r) = record_of(e)?;
             let res = match old {
-                None => store::records::insert(tx, &xe.collection, &xe.record),
-                Some(prev) => store::records::update(tx, &xe.collection, prev.id(), &xe.record),
+                None => store::records::insert(tx, c, r),
+                Some(prev) => store::records::update(tx, c, prev.id(), r),
             };
-            res.map_err(|err| match unique_errors(&xe.collection, &err) {
+            res.map_err(|err| match unique_errors(c, &err) {
                 Some(errs) => AppError::validation(failure(is_new), errs),
                 None => AppError::from(err),
             })
-        })?;
-        if let Model::Record(_, r) = xev.model {
-            e.record = r;
-        }
-        Ok(())
-    });
-    let Model::Record(_, saved) = mev.model else {
-        return Err(AppError::internal("record event lost its record"));
-    };
-    match result {
-        Ok(()) => {
-            let app2 = app.clone();
-            let c2 = c.clone();
-            let r2 = saved.clone();
-            tx.after_commit(move || {
-                let hooks = app2.hooks();
-                let (mh, h) = if is_new {
-                    (
-                        &hooks.on_model_after_create_success,
-                        &hooks.on_record_after_create_success,
-                    )
-                } else {
-                    (
-                        &hooks.on_model_after_update_success,
-                        &hooks.on_record_after_update_success,
-                    )
-                };
-                let mut mev = ModelEvent {
-                    app: app2.clone(),
-                    model: Model::Record(c2, r2),
-                    error: None,
-                };
-                if let Err(e) = with_record(mh, h, &mut mev, |_| Ok(())) {
-                    tracing::warn!("after-success record hook failed: {e}");
-                }
-            });
-            Ok(saved)
-        }
-        Err(err) => {
-            let (mh, h) = if is_new {
-                (
-                    &hooks.on_model_after_create_error,
-                    &hooks.on_record_after_create_error,
-                )
-            } else {
-                (
-                    &hooks.on_model_after_update_error,
-                    &hooks.on_record_after_update_error,
-                )
-            };
-            let mut mev = ModelEvent {
-                app: app.clone(),
-                model: Model::Record(c.clone(), saved),
-                error: Some(err.clone()),
-            };
-            let _ = with_record(mh, h, &mut mev, |_| Ok(()));
-            Err(err)
-        }
+        })
+    })?;
+    match saved {
+        Model::Record(_, r) => Ok(r),
+        Model::Collection(_) => Err(AppError::internal("record event lost its record")),
     }
 }
 
@@ -393,73 +290,12 @@ pub fn delete(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record) -> Result<()
             ));
         }
     }
-    let hooks = app.hooks();
-    let mut mev = ModelEvent {
-        app: app.clone(),
-        model: Model::Record(c.clone(), rec.clone()),
-        error: None,
-    };
-    let res = with_record(
-        &hooks.on_model_delete,
-        &hooks.on_record_delete,
-        &mut mev,
-        |e| {
-            let mut xev = ModelEvent {
-                app: e.app.clone(),
-                model: Model::Record(e.collection.clone(), e.record.clone()),
-                error: None,
-            };
-            with_record(
-                &hooks.on_model_delete_execute,
-                &hooks.on_record_delete_execute,
-                &mut xev,
-                |xe| {
-                    store::records::delete(tx, &xe.collection, xe.record.id())?;
-                    Ok(())
-                },
-            )
-        },
-    );
-    let (mh, h) = if res.is_ok() {
-        (
-            &hooks.on_model_after_delete_success,
-            &hooks.on_record_after_delete_success,
-        )
-    } else {
-        (
-            &hooks.on_model_after_delete_error,
-            &hooks.on_record_after_delete_error,
-        )
-    };
-    match res {
-        Ok(()) => {
-            let app2 = app.clone();
-            let c2 = c.clone();
-            tx.after_commit(move || {
-                let hooks = app2.hooks();
-                let mut mev = ModelEvent {
-                    app: app2.clone(),
-                    model: Model::Record(c2, rec),
-                    error: None,
-                };
-                let _ = with_record(
-                    &hooks.on_model_after_delete_success,
-                    &hooks.on_record_after_delete_success,
-                    &mut mev,
-                    |_| Ok(()),
-                );
-            });
-            let _ = (mh, h);
+    model_hooks::run(app, tx, Op::Delete, Model::Record(c.clone(), rec), |e| {
+        model_hooks::trigger(app, Stage::Execute(Op::Delete), e, |e| {
+            let (c, r) = record_of(e)?;
+            store::records::delete(tx, c, r.id())?;
             Ok(())
-        }
-        Err(err) => {
-            let mut mev = ModelEvent {
-                app: app.clone(),
-                model: Model::Record(c.clone(), rec),
-                error: Some(err.clone()),
-            };
-            let _ = with_record(mh, h, &mut mev, |_| Ok(()));
-            Err(err)
-        }
-    }
+        })
+    })?;
+    Ok(())
 }

@@ -4,7 +4,7 @@ use super::auth_state::{is_superuser, Requester};
 use super::list_params::ListParams;
 use super::record_json::{record_json, visibility_for};
 use super::record_save;
-use super::rules::{build_condition, request_info};
+use super::rules::{build_condition, request_info, RuleCondition};
 use crate::app::{App, AppError};
 use crate::filter::{self, FieldResolver};
 use crate::model::{Collection, Errors, ValidationError};
@@ -210,27 +210,8 @@ pub async fn create(
             if let Some(rule) = rule {
                 let all: Vec<Collection> = app2.collections_in(tx)?;
                 let info = request_info(&requester2, "POST", "default");
-                let (joins, w, mut params) =
-                    build_condition(&c2, &all, &rule, &info, true, "rule")?;
-                params.push((
-                    ":__id".into(),
-                    crate::model::field::value::SqlScalar::Text(saved.id().to_string()),
-                ));
-                let ok = tx.with(|conn| {
-                    store::records::count(
-                        conn,
-                        &ListQuery {
-                            collection: &c2,
-                            joins,
-                            where_sql: format!("{}.`id` = :__id AND ({w})", store::quote(&c2.name)),
-                            order_sql: String::new(),
-                            params,
-                            limit: 1,
-                            offset: 0,
-                        },
-                    )
-                })? > 0;
-                if !ok {
+                let q = RuleCondition::new(&c2, &all, &rule, saved.id(), &info)?.query(&c2);
+                if tx.with(|conn| store::records::count(conn, &q))? == 0 {
                     return Err(AppError::bad_request("Failed to create record."));
                 }
             }

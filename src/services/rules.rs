@@ -3,6 +3,7 @@
 use super::auth_state::Requester;
 use crate::app::{App, AppError};
 use crate::filter::{self, ParamSink};
+use crate::model::field::value::SqlScalar;
 use crate::model::Collection;
 use crate::store::records::{ListQuery, Param};
 use crate::store::resolver::{RecordResolver, RequestInfo};
@@ -64,6 +65,45 @@ pub fn build_condition(
     Ok((resolver.joins(), sql, to_store_params(sink.into_params())))
 }
 
+/// The condition that matches record `id` only when it satisfies a rule (owned, so it can move into a
+/// database closure).
+pub struct RuleCondition {
+    joins: String,
+    where_sql: String,
+    params: Vec<Param>,
+}
+
+impl RuleCondition {
+    pub fn new(
+        c: &Collection,
+        all: &[Collection],
+        rule: &str,
+        id: &str,
+        info: &RequestInfo,
+    ) -> Result<RuleCondition, AppError> {
+        let (joins, where_sql, mut params) = build_condition(c, all, rule, info, true, "rule")?;
+        params.push((":__id".into(), SqlScalar::Text(id.to_string())));
+        Ok(RuleCondition {
+            joins,
+            where_sql: format!("{}.`id` = :__id AND ({where_sql})", store::quote(&c.name)),
+            params,
+        })
+    }
+
+    /// The one-row query over `c`.
+    pub fn query(self, c: &Collection) -> ListQuery<'_> {
+        ListQuery {
+            collection: c,
+            joins: self.joins,
+            where_sql: self.where_sql,
+            order_sql: String::new(),
+            params: self.params,
+            limit: 1,
+            offset: 0,
+        }
+    }
+}
+
 /// True when the record `id` of `c` satisfies `rule` for this requester.
 pub async fn record_matches(
     app: &App,
@@ -74,26 +114,11 @@ pub async fn record_matches(
 ) -> Result<bool, AppError> {
     let info = request_info(requester, "POST", "default");
     let all: Vec<Collection> = app.collections().iter().map(|c| (**c).clone()).collect();
-    let (joins, where_sql, mut params) = build_condition(c, &all, rule, &info, true, "rule")?;
-    params.push((
-        ":__id".into(),
-        crate::model::field::value::SqlScalar::Text(id.to_string()),
-    ));
+    let cond = RuleCondition::new(c, &all, rule, id, &info)?;
     let c2 = c.clone();
     let found = app
         .db()
-        .read(move |conn| {
-            let q = ListQuery {
-                collection: &c2,
-                joins,
-                where_sql: format!("{}.`id` = :__id AND ({where_sql})", store::quote(&c2.name)),
-                order_sql: String::new(),
-                params,
-                limit: 1,
-                offset: 0,
-            };
-            store::records::count(conn, &q)
-        })
+        .read(move |conn| store::records::count(conn, &cond.query(&c2)))
         .await?;
     Ok(found > 0)
 }

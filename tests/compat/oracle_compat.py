@@ -178,6 +178,42 @@ ALL_FIELDS = {"name": "allfields", "listRule": "", "fields": [
     "indexes": ["CREATE INDEX idx_allfields_t ON allfields (t)"]}
 
 
+def strip_template_bodies(collections):
+    """Email template bodies are our own wording (subjects and placeholders match); compare the rest."""
+    out = json.loads(json.dumps(collections))
+    for c in out:
+        for key in ("verificationTemplate", "resetPasswordTemplate", "confirmEmailChangeTemplate"):
+            c.get(key, {}).pop("body", None)
+        for key in ("authAlert", "otp"):
+            c.get(key, {}).get("emailTemplate", {}).pop("body", None)
+    return out
+
+
+def fresh_direction(ferrobase, pocketbase, work):
+    listings = {}
+    for name, binary in (("pb", pocketbase), ("fb", ferrobase)):
+        data = os.path.join(work, name, "pb_data")
+        subprocess.run([binary, "superuser", "upsert", "admin@example.com", "Passw0rd123", "--dir", data],
+                       check=True, capture_output=True)
+        server = Server(binary, data)
+        try:
+            token = server.login("admin@example.com", "Passw0rd123")
+            listings[name] = server.collections(token) if token else None
+            scaffolds = server.call("GET", "/api/collections/meta/scaffolds", token=token)[1]
+            for kind in ("auth", "base", "view"):
+                scaffolds[kind].pop("id", None)
+                for idx, _ in enumerate(scaffolds[kind].get("indexes", [])):
+                    scaffolds[kind]["indexes"][idx] = "idx"
+            listings[name + "-scaffolds"] = strip_template_bodies([scaffolds[k] for k in ("auth", "base", "view")])
+        finally:
+            server.stop()
+    problems = diff_collections(strip_template_bodies(listings["pb"] or []), strip_template_bodies(listings["fb"] or []))
+    check("fresh data dir: the system collections match PocketBase's (ids, fields, rules, options)",
+          listings["fb"] and not problems, "\n  ".join(problems[:20]))
+    problems = diff_collections(listings["pb-scaffolds"], listings["fb-scaffolds"])
+    check("fresh data dir: the scaffolds match PocketBase's", not problems, "\n  ".join(problems[:20]))
+
+
 def ferrobase_direction(ferrobase, pocketbase, work):
     data = os.path.join(work, "fbdata", "pb_data")
     subprocess.run([ferrobase, "superuser", "upsert", "admin@example.com", "Passw0rd123", "--dir", data],
@@ -223,6 +259,7 @@ def main():
     work = tempfile.mkdtemp(prefix="fb-compat-")
     try:
         fixture_direction(ferrobase, pocketbase, os.path.join(work, "a"))
+        fresh_direction(ferrobase, pocketbase, os.path.join(work, "c"))
         ferrobase_direction(ferrobase, pocketbase, os.path.join(work, "b"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
