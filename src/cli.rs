@@ -99,6 +99,15 @@ pub enum SuperuserCommand {
 fn open_app(g: &GlobalFlags) -> Result<App, String> {
     let mut config = AppConfig::new(&g.dir);
     config.dev = g.dev;
+    if let Some(var) = g.encryption_env.as_deref().filter(|v| !v.is_empty()) {
+        let key = std::env::var(var).unwrap_or_default();
+        if key.len() != 32 {
+            return Err(format!(
+                "the --encryptionEnv variable {var} must hold a 32 characters key"
+            ));
+        }
+        config.encryption_key = Some(key);
+    }
     App::open(config).map_err(|e| e.to_string())
 }
 

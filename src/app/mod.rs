@@ -20,6 +20,8 @@ pub struct AppConfig {
     pub dev: bool,
     /// Number of reader connections per database.
     pub readers: usize,
+    /// The 32-byte key that encrypts the stored settings (`--encryptionEnv`).
+    pub encryption_key: Option<String>,
 }
 
 impl AppConfig {
@@ -28,6 +30,7 @@ impl AppConfig {
             data_dir: data_dir.into(),
             dev: false,
             readers: 4,
+            encryption_key: None,
         }
     }
 }
@@ -57,13 +60,13 @@ impl App {
         store::schema::bootstrap_data(&db)?;
         store::schema::bootstrap_aux(&aux)?;
         let collections = db.read_blocking(store::collections::load_all)?;
-        let stored = db.read_blocking(|c| store::params::get(c, "settings"))?;
+        let stored = db.read_blocking(|c| store::params::get_raw(c, "settings"))?;
         let settings = match stored {
-            Some(v) => Settings::from_stored(&v),
+            Some(raw) => decode_settings(&raw, config.encryption_key.as_deref())?,
             None => {
                 let s = Settings::default();
-                let json = s.to_stored();
-                db.write_blocking(move |tx| store::params::set(tx, "settings", &json))?;
+                let text = encode_settings(&s, config.encryption_key.as_deref())?;
+                db.write_blocking(move |tx| store::params::set_raw(tx, "settings", &text))?;
                 s
             }
         };
@@ -104,16 +107,39 @@ impl App {
         &self.inner.hooks
     }
 
-    /// Starts the request-log writer (needs a tokio runtime).
+    /// Starts the request-log writer and the retention job (`__pbLogsCleanup__`: at start, then every
+    /// 6 hours, logs older than `logs.maxDays` or below `logs.minLevel` go). Needs a tokio runtime.
     pub fn start_log_writer(&self) {
-        let _ = self
+        if self
             .inner
             .logs
-            .set(store::logs::LogWriter::start(self.inner.aux.clone()));
+            .set(store::logs::LogWriter::start(self.inner.aux.clone()))
+            .is_err()
+        {
+            return;
+        }
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+            loop {
+                every.tick().await;
+                let logs = app.settings().logs.clone();
+                if let Err(e) =
+                    store::logs::prune(&app.inner.aux, logs.max_days, logs.min_level).await
+                {
+                    tracing::warn!("pruning logs failed: {e}");
+                }
+            }
+        });
     }
 
     pub fn log_writer(&self) -> Option<&store::logs::LogWriter> {
         self.inner.logs.get()
+    }
+
+    /// The stored text of `s` (encrypted when the app has a key).
+    pub fn encode_settings(&self, s: &Settings) -> Result<String, AppError> {
+        encode_settings(s, self.inner.config.encryption_key.as_deref())
     }
 
     pub fn settings(&self) -> Arc<Settings> {
@@ -169,4 +195,32 @@ impl App {
     pub fn collections_in(&self, tx: &Tx) -> Result<Vec<Collection>, StoreError> {
         tx.with(store::collections::load_all)
     }
+}
+
+fn encode_settings(s: &Settings, key: Option<&str>) -> Result<String, AppError> {
+    let json = s.to_stored().to_string();
+    match key {
+        Some(k) => crate::auth::encryption::encrypt(json.as_bytes(), k).map_err(AppError::internal),
+        None => Ok(json),
+    }
+}
+
+/// Reads the stored settings; refuses (rather than overwriting them) when they cannot be read.
+fn decode_settings(raw: &[u8], key: Option<&str>) -> Result<Settings, AppError> {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(raw) {
+        if v.is_object() {
+            return Ok(Settings::from_stored(&v));
+        }
+    }
+    let Some(key) = key else {
+        return Err(AppError::internal(
+            "failed to read the stored app settings: they are not JSON (encrypted? start with --encryptionEnv)",
+        ));
+    };
+    let text = String::from_utf8_lossy(raw);
+    let plain = crate::auth::encryption::decrypt(&text, key)
+        .map_err(|e| AppError::internal(format!("failed to decrypt the app settings: {e}")))?;
+    let v: serde_json::Value = serde_json::from_slice(&plain)
+        .map_err(|e| AppError::internal(format!("the decrypted app settings are not JSON: {e}")))?;
+    Ok(Settings::from_stored(&v))
 }

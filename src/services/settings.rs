@@ -22,9 +22,9 @@ pub async fn patch(app: &App, raw: &[u8]) -> Result<Value, AppError> {
     next.validate().map_err(|data| {
         AppError::validation("An error occurred while saving the new settings.", data)
     })?;
-    let stored = next.to_stored();
+    let stored = app.encode_settings(&next)?;
     app.db()
-        .write(move |tx| store::params::set(tx, "settings", &stored))
+        .write(move |tx| store::params::set_raw(tx, "settings", &stored))
         .await
         .map_err(AppError::from)?;
     let public = next.to_public();

@@ -63,7 +63,8 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(os.path.dirname(data_dir), f"server-{self.port}.log"), "w")
-        self.proc = subprocess.Popen([binary, "serve", f"--http=127.0.0.1:{self.port}", "--dir", data_dir],
+        self.proc = subprocess.Popen([binary, "serve", f"--http=127.0.0.1:{self.port}", "--dir", data_dir]
+                                     + getattr(self, "extra", []),
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -214,6 +215,45 @@ def fresh_direction(ferrobase, pocketbase, work):
     check("fresh data dir: the scaffolds match PocketBase's", not problems, "\n  ".join(problems[:20]))
 
 
+def encrypted_settings(ferrobase, pocketbase, work):
+    """Settings encrypted by PocketBase (--encryptionEnv) are read and re-encrypted by Ferrobase, and back."""
+    data = os.path.join(work, "enc", "pb_data")
+    env = dict(os.environ, FB_COMPAT_KEY="0123456789abcdef0123456789abcdef")
+    flags = ["--dir", data, "--encryptionEnv", "FB_COMPAT_KEY"]
+    subprocess.run([pocketbase, "superuser", "upsert", "pb@example.com", "Passw0rd123"] + flags,
+                   check=True, capture_output=True, env=env)
+    plain = subprocess.run([ferrobase, "superuser", "upsert", "fb@example.com", "Passw0rd123", "--dir", data],
+                           capture_output=True, text=True)
+    check("encrypted settings: refused without the key (nothing overwritten)", plain.returncode != 0, plain.stdout)
+    keyed = subprocess.run([ferrobase, "superuser", "upsert", "fb@example.com", "Passw0rd123"] + flags,
+                           capture_output=True, text=True, env=env)
+    check("encrypted settings: opened with the key", keyed.returncode == 0, keyed.stderr)
+    os.environ["FB_COMPAT_KEY"] = env["FB_COMPAT_KEY"]
+    fb = SettingsServer(ferrobase, data, flags[2:])
+    try:
+        token = fb.login("fb@example.com", "Passw0rd123")
+        status, _ = fb.call("PATCH", "/api/settings", {"meta": {"appName": "Encrypted"}}, token)
+        check("encrypted settings: Ferrobase saves them", status == 200)
+    finally:
+        fb.stop()
+    pb = SettingsServer(pocketbase, data, flags[2:])
+    try:
+        token = pb.login("pb@example.com", "Passw0rd123")
+        status, body = pb.call("GET", "/api/settings", token=token)
+        check("encrypted settings: PocketBase reads what Ferrobase encrypted",
+              status == 200 and body["meta"]["appName"] == "Encrypted", json.dumps(body)[:200])
+    finally:
+        pb.stop()
+
+
+class SettingsServer(Server):
+    """A server started with extra flags."""
+
+    def __init__(self, binary, data_dir, extra):
+        self.extra = extra
+        super().__init__(binary, data_dir)
+
+
 def ferrobase_direction(ferrobase, pocketbase, work):
     data = os.path.join(work, "fbdata", "pb_data")
     subprocess.run([ferrobase, "superuser", "upsert", "admin@example.com", "Passw0rd123", "--dir", data],
@@ -260,6 +300,7 @@ def main():
     try:
         fixture_direction(ferrobase, pocketbase, os.path.join(work, "a"))
         fresh_direction(ferrobase, pocketbase, os.path.join(work, "c"))
+        encrypted_settings(ferrobase, pocketbase, os.path.join(work, "d"))
         ferrobase_direction(ferrobase, pocketbase, os.path.join(work, "b"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
