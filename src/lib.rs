@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod files;
 pub mod filter;
 pub mod hook;
 pub mod http;

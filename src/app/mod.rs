@@ -49,6 +49,9 @@ struct AppInner {
     settings: RwLock<Arc<Settings>>,
     hooks: Hooks,
     logs: OnceLock<store::logs::LogWriter>,
+    files: crate::files::FileStore,
+    /// The tokio runtime the app was opened in, for background work started from the writer thread.
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl App {
@@ -70,8 +73,11 @@ impl App {
                 s
             }
         };
+        let files = crate::files::FileStore::local(config.data_dir.join("storage"));
         Ok(App {
             inner: Arc::new(AppInner {
+                files,
+                runtime: tokio::runtime::Handle::try_current().ok(),
                 config,
                 db,
                 aux,
@@ -105,6 +111,28 @@ impl App {
 
     pub fn hooks(&self) -> &Hooks {
         &self.inner.hooks
+    }
+
+    /// Runs `fut` in the background on the app's runtime (or to completion right here without one).
+    pub fn spawn(&self, fut: impl std::future::Future<Output = ()> + Send + 'static) {
+        match &self.inner.runtime {
+            Some(rt) => {
+                rt.spawn(fut);
+            }
+            None => {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    rt.block_on(fut);
+                }
+            }
+        }
+    }
+
+    /// The file storage (`pb_data/storage`).
+    pub fn files(&self) -> &crate::files::FileStore {
+        &self.inner.files
     }
 
     /// Starts the request-log writer and the retention job (`__pbLogsCleanup__`: at start, then every
@@ -189,6 +217,21 @@ impl App {
                 Arc::new(fresh.into_iter().map(Arc::new).collect());
         });
         Ok(())
+    }
+
+    /// A collection by id or name (names case-insensitively) as the open transaction sees it.
+    pub fn find_collection_in(
+        &self,
+        tx: &Tx,
+        id_or_name: &str,
+    ) -> Result<Option<Arc<Collection>>, StoreError> {
+        // the committed cache is right unless this transaction changed collections; reading is cheap either way
+        let all = self.collections_in(tx)?;
+        let found = all.iter().position(|c| c.id == id_or_name).or_else(|| {
+            all.iter()
+                .position(|c| c.name.eq_ignore_ascii_case(id_or_name))
+        });
+        Ok(found.map(|i| Arc::new(all[i].clone())))
     }
 
     /// The collections as the open transaction sees them.

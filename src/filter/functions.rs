@@ -120,6 +120,7 @@ pub(crate) fn build(b: &mut Builder<'_>, f: &Function) -> Result<ResolvedOperand
             params,
             null_fallback: NullFallback::Disabled,
             multi_match: None,
+            and_condition: None,
         });
     }
     // strftime
@@ -155,6 +156,7 @@ pub(crate) fn build(b: &mut Builder<'_>, f: &Function) -> Result<ResolvedOperand
         params,
         null_fallback: NullFallback::Enforced,
         multi_match,
+        and_condition: None,
     })
 }
 

@@ -103,6 +103,11 @@ pub struct ResolvedOperand {
     pub null_fallback: NullFallback,
     /// Set for multi-valued operands, see [`MultiMatch`].
     pub multi_match: Option<MultiMatch>,
+    /// A parameterless SQL condition that must also hold whenever this operand takes part in a
+    /// comparison: the comparison (with its multi-match part) becomes `((<cmp>) AND (<cond>))`.
+    /// Used for the `emailVisibility` check of auth emails in client filters (spec 03 §7).
+    /// Ignored in sorts and function arguments.
+    pub and_condition: Option<String>,
 }
 
 impl ResolvedOperand {
@@ -138,6 +143,12 @@ impl ResolvedOperand {
     /// Sets the multi-match subquery.
     pub fn with_multi_match(mut self, multi: MultiMatch) -> Self {
         self.multi_match = Some(multi);
+        self
+    }
+
+    /// Sets the condition ANDed to every comparison of this operand.
+    pub fn with_and_condition(mut self, condition: impl Into<String>) -> Self {
+        self.and_condition = Some(condition.into());
         self
     }
 }

@@ -149,6 +149,12 @@ impl Builder<'_> {
                 candidates.extend(mm.params.iter());
             }
         }
+        for cond in [&left.and_condition, &right.and_condition]
+            .into_iter()
+            .flatten()
+        {
+            sql = format!("(({sql}) AND ({cond}))");
+        }
         // Only the parameters the final SQL really uses are bound (an empty side may have
         // been replaced by '' and rusqlite refuses unknown names).
         for (name, value) in candidates {
@@ -198,6 +204,7 @@ fn plain(o: &ResolvedOperand) -> ResolvedOperand {
         params: o.params.clone(),
         null_fallback: NullFallback::Auto,
         multi_match: None,
+        and_condition: None,
     }
 }
 

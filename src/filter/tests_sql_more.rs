@@ -291,3 +291,39 @@ fn references_whole_names_only() {
     assert!(references("a = :f10 OR b = :f1)", ":f1"));
     assert!(!references("a = 1", ""));
 }
+
+/// A resolver whose `email` operand carries an `and_condition` (spec 03 §7).
+struct EmailResolver;
+
+impl FieldResolver for EmailResolver {
+    fn resolve(&mut self, id: &str) -> Result<ResolvedOperand, FilterError> {
+        match id {
+            "email" => {
+                Ok(ResolvedOperand::sql("[[u.email]]").with_and_condition("[[u.vis]] = TRUE"))
+            }
+            "name" => Ok(ResolvedOperand::sql("[[u.name]]")),
+            _ => Err(FilterError::Resolve(format!("unknown field {id:?}"))),
+        }
+    }
+}
+
+#[test]
+fn and_condition_wraps_each_comparison() {
+    let build = |f: &str| {
+        let expr = parse(f).unwrap();
+        let mut sink = ParamSink::new("f");
+        build_where(&expr, &mut EmailResolver, &mut sink).unwrap()
+    };
+    assert_eq!(
+        build("email = 'a' || name = 'b'"),
+        "((([[u.email]] = :f0) AND ([[u.vis]] = TRUE)) OR [[u.name]] = :f1)"
+    );
+    assert_eq!(
+        build("email = name"),
+        "((COALESCE([[u.email]], '') = COALESCE([[u.name]], '')) AND ([[u.vis]] = TRUE))"
+    );
+    assert_eq!(
+        build("email != ''"),
+        "((([[u.email]] IS NOT '' AND [[u.email]] IS NOT NULL)) AND ([[u.vis]] = TRUE))"
+    );
+}

@@ -209,3 +209,171 @@ mod tests {
         assert_eq!(percent_decode("%zz"), "%zz");
     }
 }
+
+/// One uploaded file part of a multipart body.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    /// The form key it came in (`field`, `field+` or `+field`).
+    pub key: String,
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: axum::body::Bytes,
+}
+
+impl From<UploadedFile> for crate::services::record_files::FilePart {
+    fn from(f: UploadedFile) -> Self {
+        crate::services::record_files::FilePart {
+            key: f.key,
+            filename: f.filename,
+            bytes: f.bytes,
+        }
+    }
+}
+
+/// A record create/update body: JSON, urlencoded or multipart (with typed form values and file parts).
+pub struct RecordBody {
+    pub data: Map<String, Value>,
+    pub files: Vec<UploadedFile>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for RecordBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_lowercase();
+        let generic =
+            || ApiError::bad_request("Something went wrong while processing your request.");
+        if content_type.starts_with("multipart/form-data") {
+            let mut mp = axum::extract::Multipart::from_request(req, state)
+                .await
+                .map_err(|_| generic())?;
+            let mut data = Map::new();
+            let mut json_payload = None;
+            let mut files = Vec::new();
+            while let Some(field) = mp
+                .next_field()
+                .await
+                .map_err(|e| body_error(e.status().as_u16()))?
+            {
+                let key = field.name().unwrap_or("").to_string();
+                if let Some(filename) = field.file_name().map(String::from) {
+                    let content_type = field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_string();
+                    let bytes = field
+                        .bytes()
+                        .await
+                        .map_err(|e| body_error(e.status().as_u16()))?;
+                    files.push(UploadedFile {
+                        key,
+                        filename,
+                        content_type,
+                        bytes,
+                    });
+                    continue;
+                }
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| body_error(e.status().as_u16()))?;
+                if key == "@jsonPayload" {
+                    json_payload = Some(text);
+                    continue;
+                }
+                push_typed(&mut data, key, &text);
+            }
+            if let Some(payload) = json_payload {
+                if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&payload) {
+                    data.extend(m);
+                }
+            }
+            return Ok(RecordBody { data, files });
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| body_error(e.status().as_u16()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(RecordBody {
+                data: Map::new(),
+                files: Vec::new(),
+            });
+        }
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            let mut data = Map::new();
+            for (k, v) in form_urlencoded_pairs(&bytes) {
+                push_typed(&mut data, k, &v);
+            }
+            return Ok(RecordBody {
+                data,
+                files: Vec::new(),
+            });
+        }
+        if !content_type.is_empty() && !content_type.starts_with("application/json") {
+            return Err(ApiError::bad_request("Unsupported Content-Type."));
+        }
+        // trailing bytes after the first JSON value are ignored, as PocketBase does
+        let first = serde_json::Deserializer::from_slice(&bytes)
+            .into_iter::<Value>()
+            .next();
+        match first {
+            Some(Ok(Value::Object(data))) => Ok(RecordBody {
+                data,
+                files: Vec::new(),
+            }),
+            _ => Err(generic()),
+        }
+    }
+}
+
+/// Adds a form value with PocketBase's type inference; repeated keys become arrays.
+fn push_typed(map: &mut Map<String, Value>, key: String, text: &str) {
+    let value = crate::model::record_body::infer_form_value(text);
+    match map.get_mut(&key) {
+        Some(Value::Array(a)) => a.push(value),
+        Some(existing) => {
+            let first = existing.take();
+            *existing = Value::Array(vec![first, value]);
+        }
+        None => {
+            map.insert(key, value);
+        }
+    }
+}
+
+/// The request data API rules read through `@request.*` (method, query, headers, auth; the body and
+/// context are filled in by the use-case).
+pub struct ReqInfo(pub crate::store::resolver::RequestInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqInfo {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mut info = crate::store::resolver::RequestInfo {
+            method: parts.method.as_str().to_uppercase(),
+            ..Default::default()
+        };
+        if let Some(q) = parts.uri.query() {
+            for (k, v) in form_urlencoded_pairs(q.as_bytes()) {
+                info.query.entry(k).or_insert(Value::String(v));
+            }
+        }
+        for (name, value) in parts.headers.iter() {
+            let key = name.as_str().to_lowercase().replace('-', "_");
+            if let Ok(v) = value.to_str() {
+                info.headers
+                    .entry(key)
+                    .or_insert(Value::String(v.to_string()));
+            }
+        }
+        if let Some(Some(a)) = parts.extensions.get::<Requester>() {
+            info.auth = Some(((*a.collection).clone(), a.record.data.clone()));
+        }
+        Ok(ReqInfo(info))
+    }
+}

@@ -41,6 +41,10 @@ pub async fn load_auth(State(app): State<App>, mut req: Request, next: Next) -> 
 /// PocketBase's default security headers.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
+    let framing_allowed = res
+        .extensions()
+        .get::<super::files::AllowFraming>()
+        .is_some();
     let h = res.headers_mut();
     h.insert(
         "X-Xss-Protection",
@@ -50,7 +54,9 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         "X-Content-Type-Options",
         HeaderValue::from_static("nosniff"),
     );
-    h.insert("X-Frame-Options", HeaderValue::from_static("SAMEORIGIN"));
+    if !framing_allowed {
+        h.insert("X-Frame-Options", HeaderValue::from_static("SAMEORIGIN"));
+    }
     h.insert(
         "Cross-Origin-Opener-Policy",
         HeaderValue::from_static("same-origin"),

@@ -1,9 +1,11 @@
 //! Every axum line: the router, extractors, `ApiError`, middleware and the server loop.
 
+mod batch;
 mod collections;
 pub mod error;
 pub mod extract;
 mod fields;
+mod files;
 mod health;
 pub mod middleware;
 mod records;
@@ -23,6 +25,9 @@ use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 /// The global request body limit (32 MiB).
 pub const BODY_LIMIT: usize = 32 << 20;
 
+/// The batch body limit when `batch.maxBodySize` is 0 (about 128 MiB).
+pub const BATCH_BODY_LIMIT: usize = 128 << 20;
+
 /// Unknown routes: GET falls through to static files (nothing here yet), anything else is a plain 404.
 async fn fallback(method: Method) -> Response {
     if method == Method::GET || method == Method::HEAD {
@@ -41,7 +46,16 @@ async fn method_not_allowed() -> Response {
 pub fn router(app: App) -> Router {
     let api = Router::new()
         .route("/api/health", get(health::health).head(health::health))
+        .route(
+            "/api/batch",
+            post(batch::batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
+        )
         .route("/api/settings", get(settings::get).patch(settings::patch))
+        .route("/api/files/token", post(files::token))
+        .route(
+            "/api/files/{collection}/{record}/{filename}",
+            get(files::download),
+        )
         .route(
             "/api/collections",
             get(collections::list).post(collections::create),

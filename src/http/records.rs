@@ -1,23 +1,30 @@
 //! `/api/collections/{c}/records…` and the password auth endpoints.
 
 use super::error::ApiError;
-use super::extract::{Auth, Body, PathParams, QueryMap};
+use super::extract::{Auth, Body, PathParams, QueryMap, RecordBody, ReqInfo};
 use super::fields;
 use crate::app::App;
+use crate::model::Collection;
 use crate::services;
+use crate::services::auth_state::Requester;
+use crate::store::resolver::RequestInfo;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 pub async fn list(
     State(app): State<App>,
     Auth(auth): Auth,
     PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
+    ReqInfo(info): ReqInfo,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
-    let page = services::records::list(&app, c, &q, &auth).await?;
+    let mut page = services::records::list(&app, c.clone(), &q, &auth).await?;
+    services::expand::apply_to_page(&app, &c, &mut page, expand_param(&q), &auth, info).await;
     Ok(Json(fields::apply_to_items(page, q.get("fields"))))
 }
 
@@ -26,10 +33,16 @@ pub async fn view(
     Auth(auth): Auth,
     PathParams((c, id)): PathParams<(String, String)>,
     QueryMap(q): QueryMap,
+    ReqInfo(info): ReqInfo,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
-    let rec = services::records::view(&app, c, &id, &auth).await?;
+    let mut rec = services::records::view(&app, c.clone(), &id, &auth).await?;
+    expand_one(&app, &c, &mut rec, &q, &auth, info).await;
     Ok(Json(fields::apply(rec, q.get("fields"))))
+}
+
+fn files(parts: Vec<super::extract::UploadedFile>) -> Vec<services::record_files::FilePart> {
+    parts.into_iter().map(Into::into).collect()
 }
 
 pub async fn create(
@@ -37,10 +50,20 @@ pub async fn create(
     Auth(auth): Auth,
     PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
-    Body(body): Body,
+    ReqInfo(info): ReqInfo,
+    body: RecordBody,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
-    let rec = services::records::create(&app, c, body, &auth).await?;
+    let mut rec = services::record_write::create(
+        &app,
+        c.clone(),
+        body.data,
+        files(body.files),
+        &auth,
+        info.clone(),
+    )
+    .await?;
+    expand_one(&app, &c, &mut rec, &q, &auth, info).await;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }
 
@@ -49,10 +72,21 @@ pub async fn update(
     Auth(auth): Auth,
     PathParams((c, id)): PathParams<(String, String)>,
     QueryMap(q): QueryMap,
-    Body(body): Body,
+    ReqInfo(info): ReqInfo,
+    body: RecordBody,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
-    let rec = services::records::update(&app, c, &id, body, &auth).await?;
+    let mut rec = services::record_write::update(
+        &app,
+        c.clone(),
+        &id,
+        body.data,
+        files(body.files),
+        &auth,
+        info.clone(),
+    )
+    .await?;
+    expand_one(&app, &c, &mut rec, &q, &auth, info).await;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }
 
@@ -60,9 +94,10 @@ pub async fn delete(
     State(app): State<App>,
     Auth(auth): Auth,
     PathParams((c, id)): PathParams<(String, String)>,
+    ReqInfo(info): ReqInfo,
 ) -> Result<StatusCode, ApiError> {
     let c = services::records::collection(&app, &c)?;
-    services::records::delete(&app, c, &id, &auth).await?;
+    services::record_write::delete(&app, c, &id, &auth, info).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -71,6 +106,7 @@ pub async fn auth_with_password(
     Auth(auth): Auth,
     PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
+    ReqInfo(info): ReqInfo,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::auth_password::auth_collection(&app, &c)?;
@@ -78,7 +114,8 @@ pub async fn auth_with_password(
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    let res = services::auth_password::auth_with_password(&app, c, body, &auth).await?;
+    let mut res = services::auth_password::auth_with_password(&app, c.clone(), body, &auth).await?;
+    services::expand::apply_to_auth_response(&app, &c, &mut res, expand_param(&q), info).await;
     Ok(Json(fields::apply(res, q.get("fields"))))
 }
 
@@ -87,8 +124,28 @@ pub async fn auth_refresh(
     Auth(auth): Auth,
     PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
+    ReqInfo(info): ReqInfo,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::auth_password::auth_collection(&app, &c)?;
-    let res = services::auth_password::auth_refresh(c, &auth).await?;
+    let mut res = services::auth_password::auth_refresh(c.clone(), &auth).await?;
+    services::expand::apply_to_auth_response(&app, &c, &mut res, expand_param(&q), info).await;
     Ok(Json(fields::apply(res, q.get("fields"))))
+}
+
+/// The `?expand=` query param.
+fn expand_param(q: &HashMap<String, String>) -> Option<&str> {
+    q.get("expand").map(String::as_str)
+}
+
+/// Expands one record answer in place (before `?fields=` is applied).
+async fn expand_one(
+    app: &App,
+    c: &Arc<Collection>,
+    rec: &mut Value,
+    q: &HashMap<String, String>,
+    auth: &Requester,
+    info: RequestInfo,
+) {
+    let items = std::slice::from_mut(rec);
+    services::expand::apply_with_info(app, c, items, expand_param(q), auth, info).await;
 }

@@ -6,6 +6,7 @@ pub mod datetime;
 pub mod field;
 pub mod index;
 pub mod record;
+pub mod record_body;
 pub mod settings;
 pub mod system_collections;
 pub mod validation;

@@ -2,6 +2,7 @@
 
 use super::auth_state::{is_superuser, Requester};
 use super::model_hooks::{self, Op, Stage};
+use super::record_files;
 use crate::app::events::{Model, ModelEvent};
 use crate::app::{App, AppError};
 use crate::auth::password;
@@ -60,10 +61,12 @@ fn failure(is_new: bool) -> &'static str {
 /// Fills generated values, hashes new passwords and validates every field. `plain_password` is the new
 /// password text for auth records (already checked against `passwordConfirm` by the caller).
 fn prepare_and_validate(
+    app: &App,
     tx: &Tx,
     c: &Collection,
     rec: &mut Record,
     old: Option<&Record>,
+    new_files: &[String],
 ) -> Result<(), Errors> {
     let mut errors = Errors::new();
     let now = datetime::now();
@@ -139,6 +142,26 @@ fn prepare_and_validate(
             errors.add(f.name.clone(), e);
             continue;
         }
+        if matches!(f.kind, FieldKind::File(_)) {
+            let known = old
+                .map(|o| record_files::names_of(o.get(&f.name)))
+                .unwrap_or_default();
+            let invalid: Vec<String> = record_files::names_of(Some(&value))
+                .into_iter()
+                .filter(|n| !known.contains(n) && !new_files.contains(n))
+                .collect();
+            if !invalid.is_empty() {
+                errors.add(
+                    f.name.clone(),
+                    ValidationError::new(
+                        "validation_invalid_file",
+                        &format!("Invalid new files: [{}].", invalid.join(" ")),
+                    )
+                    .param("invalidFiles", invalid),
+                );
+            }
+            continue;
+        }
         if let Some(rel) = f.relation() {
             let ids: Vec<String> = match &value {
                 Value::String(s) if !s.is_empty() => vec![s.clone()],
@@ -152,11 +175,9 @@ fn prepare_and_validate(
                 continue;
             }
             let target = if rel.collection_id == c.id {
-                Some(c.clone())
+                Some(Arc::new(c.clone()))
             } else {
-                tx.with(store::collections::load_all)
-                    .ok()
-                    .and_then(|all| all.into_iter().find(|o| o.id == rel.collection_id))
+                find_in(app, tx, &rel.collection_id)
             };
             let all_exist = target.is_some_and(|t| {
                 ids.iter().all(|id| {
@@ -179,12 +200,13 @@ fn prepare_and_validate(
     }
     if c.is_auth() {
         // ids must be unique across every auth collection
-        if let Ok(all) = tx.with(store::collections::load_all) {
+        if old.is_none() {
+            let all = app.collections();
             let clash = all.iter().filter(|o| o.is_auth() && o.id != c.id).any(|o| {
                 tx.with(|conn| store::records::exists(conn, o, rec.id()))
                     .unwrap_or(false)
             });
-            if clash && old.is_none() {
+            if clash {
                 errors.add(
                     "id",
                     ValidationError::new(
@@ -209,6 +231,17 @@ fn prepare_and_validate(
         }
     }
     errors.into_result()
+}
+
+/// A collection by id: the committed cache first, then what the open transaction sees (new collections).
+fn find_in(app: &App, tx: &Tx, id: &str) -> Option<Arc<Collection>> {
+    if let Some(c) = app.collections().iter().find(|c| c.id == id) {
+        return Some(c.clone());
+    }
+    tx.with(store::collections::load_all)
+        .ok()
+        .and_then(|all| all.into_iter().find(|o| o.id == id))
+        .map(Arc::new)
 }
 
 /// Maps a UNIQUE violation from SQLite (`UNIQUE constraint failed: t.a, t.b`) to field errors.
@@ -247,6 +280,19 @@ pub fn save(
     rec: Record,
     old: Option<&Record>,
 ) -> Result<Record, AppError> {
+    save_with_uploads(app, tx, c, rec, old, &[])
+}
+
+/// `save` for a record whose file fields may name the just-uploaded files `new_files`. Files the
+/// record no longer names are deleted after the commit.
+pub fn save_with_uploads(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    rec: Record,
+    old: Option<&Record>,
+    new_files: &[String],
+) -> Result<Record, AppError> {
     if c.is_view() {
         return Err(AppError::bad_request("Unsupported collection type."));
     }
@@ -256,7 +302,7 @@ pub fn save(
         model_hooks::trigger(app, Stage::Validate, e, |e| {
             let (c, r) = record_of(e)?;
             let c = c.clone();
-            prepare_and_validate(tx, &c, r, old)
+            prepare_and_validate(app, tx, &c, r, old, new_files)
                 .map_err(|errs| AppError::validation(failure(is_new), errs))
         })?;
         model_hooks::trigger(app, Stage::Execute(op), e, |e| {
@@ -272,7 +318,13 @@ pub fn save(
         })
     })?;
     match saved {
-        Model::Record(_, r) => Ok(r),
+        Model::Record(_, r) => {
+            if let Some(prev) = old {
+                let removed = record_files::removed_names(c, prev, Some(&r));
+                record_files::delete_after_commit(app, tx, &c.id, r.id(), removed, false);
+            }
+            Ok(r)
+        }
         Model::Collection(_) => Err(AppError::internal("record event lost its record")),
     }
 }
@@ -293,9 +345,66 @@ pub fn delete(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record) -> Result<()
     model_hooks::run(app, tx, Op::Delete, Model::Record(c.clone(), rec), |e| {
         model_hooks::trigger(app, Stage::Execute(Op::Delete), e, |e| {
             let (c, r) = record_of(e)?;
-            store::records::delete(tx, c, r.id())?;
+            let (c, id) = (c.clone(), r.id().to_string());
+            release_references(app, tx, &c, &id)?;
+            store::records::delete(tx, &c, &id)?;
+            if c.fields
+                .iter()
+                .any(|f| matches!(f.kind, FieldKind::File(_)))
+            {
+                record_files::delete_after_commit(app, tx, &c.id, &id, Vec::new(), true);
+            }
             Ok(())
         })
     })?;
+    Ok(())
+}
+
+/// Relation clean-up before a record goes: referencing records with `cascadeDelete` and no other ids left
+/// are deleted (recursively, with their hooks); otherwise the id is removed from the field, unless the
+/// field is required and would become empty, which fails the whole delete.
+fn release_references(app: &App, tx: &Tx, c: &Collection, id: &str) -> Result<(), AppError> {
+    let all = app.collections_in(tx)?;
+    for other in all.iter().filter(|o| !o.is_view()) {
+        let other = Arc::new(other.clone());
+        for field in other
+            .fields
+            .iter()
+            .filter(|f| f.relation().is_some_and(|r| r.collection_id == c.id))
+        {
+            let refs = tx.with(|conn| store::records::find_referencing(conn, &other, field, id))?;
+            for mut r in refs {
+                if other.id == c.id && r.id() == id {
+                    continue;
+                }
+                let remaining: Vec<Value> = match r.get(&field.name) {
+                    Some(Value::Array(ids)) => ids
+                        .iter()
+                        .filter(|v| v.as_str() != Some(id))
+                        .cloned()
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let cascade = field.relation().is_some_and(|o| o.cascade_delete);
+                if remaining.is_empty() && cascade {
+                    delete(app, tx, &other, r)?;
+                    continue;
+                }
+                if remaining.is_empty() && field.required() {
+                    return Err(AppError::bad_request(
+                        "Failed to delete record. Make sure that the record is not part of a required relation reference.",
+                    ));
+                }
+                let value = if field.is_multiple() {
+                    Value::Array(remaining)
+                } else {
+                    Value::String(String::new())
+                };
+                let old_id = r.id().to_string();
+                r.set(&field.name, value);
+                store::records::update(tx, &other, &old_id, &r)?;
+            }
+        }
+    }
     Ok(())
 }

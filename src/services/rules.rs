@@ -1,14 +1,28 @@
-//! Evaluating API rules and client filters against records.
+//! Evaluating API rules and client filters against records (spec 03 §7–§8): request data for
+//! `@request.*`, cached parsing, rule conditions for one record, the create rule's CTE check and the
+//! list statement (list rule + filter + sort with the §7 restrictions).
 
-use super::auth_state::Requester;
+use super::auth_state::{is_superuser, Requester};
 use crate::app::{App, AppError};
-use crate::filter::{self, ParamSink};
-use crate::model::field::value::SqlScalar;
+use crate::filter::{self, Expr, ParamSink};
+use crate::model::record::Record;
 use crate::model::Collection;
 use crate::store::records::{ListQuery, Param};
-use crate::store::resolver::{RecordResolver, RequestInfo};
-use crate::store::{self};
+use crate::store::resolver::{parse_cached, ParseKind, RecordResolver};
+use crate::store::rule_query::{self, PageQuery};
+use crate::store::{self, Connection, StoreError};
+use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
+
+pub use crate::store::resolver::{header_key, RequestInfo, ResolverMode};
+
+/// PocketBase's message for any invalid filter, sort or list parameter.
+pub const INVALID_QUERY: &str = "Something went wrong while processing your request.";
+
+fn invalid_query() -> AppError {
+    AppError::bad_request(INVALID_QUERY)
+}
 
 /// Request data for `@request.*` from the requester alone (no body, query or headers).
 pub fn request_info(requester: &Requester, method: &str, context: &str) -> RequestInfo {
@@ -24,45 +38,40 @@ pub fn request_info(requester: &Requester, method: &str, context: &str) -> Reque
 
 /// Converts the filter module's parameters to the store's.
 pub fn to_store_params(params: Vec<(String, filter::SqlValue)>) -> Vec<Param> {
-    use crate::model::field::value::SqlScalar;
-    params
-        .into_iter()
-        .map(|(n, v)| {
-            let v = match v {
-                filter::SqlValue::Null => SqlScalar::Null,
-                filter::SqlValue::Int(i) => SqlScalar::Int(i),
-                filter::SqlValue::Float(f) => SqlScalar::Real(f),
-                filter::SqlValue::Text(t) => SqlScalar::Text(t),
-            };
-            (n, v)
-        })
-        .collect()
+    rule_query::to_params(params)
 }
 
-/// Builds `(joins, where, params)` for a rule or filter over `c`.
+/// Parses a client filter (default limits) or a rule (no length limit), through the parse cache.
+pub fn parse(text: &str, kind: ParseKind) -> Result<Arc<Expr>, AppError> {
+    parse_cached(text, kind).map_err(|_| invalid_query())
+}
+
+/// Builds `(joins, where, params)` for a rule or filter over `c` in the given mode (a `bool` means
+/// "hidden fields allowed", i.e. `true` = [`ResolverMode::Rule`]); the §7 conditions of a client
+/// filter are already ANDed into `where`.
 pub fn build_condition(
     c: &Collection,
     all: &[Collection],
     expr_text: &str,
     info: &RequestInfo,
-    allow_hidden: bool,
+    mode: impl Into<ResolverMode>,
     prefix: &str,
 ) -> Result<(String, String, Vec<Param>), AppError> {
-    let limits = if allow_hidden {
-        filter::Limits {
-            max_len: None,
-            ..Default::default()
-        }
-    } else {
-        filter::Limits::default()
+    let mode = mode.into();
+    let kind = match mode {
+        ResolverMode::Rule => ParseKind::Rule,
+        ResolverMode::ClientFilter => ParseKind::Filter,
     };
-    let expr = filter::parse_with(expr_text, &limits)
-        .map_err(|_| AppError::bad_request("Invalid filter."))?;
-    let mut resolver = RecordResolver::new(c, all, Some(info), allow_hidden);
+    let expr = parse(expr_text, kind)?;
+    let mut resolver = RecordResolver::with_mode(c, all, Some(info), mode)
+        .with_param_prefix(&format!("__{prefix}_r"));
     let mut sink = ParamSink::new(prefix);
-    let sql = filter::build_where(&expr, &mut resolver, &mut sink)
-        .map_err(|_| AppError::bad_request("Invalid filter."))?;
-    Ok((resolver.joins(), sql, to_store_params(sink.into_params())))
+    let sql = filter::build_where(&expr, &mut resolver, &mut sink).map_err(|_| invalid_query())?;
+    let mut wheres = vec![sql];
+    wheres.extend(resolver.conditions());
+    let mut params = to_store_params(resolver.params().to_vec());
+    params.extend(to_store_params(sink.into_params()));
+    Ok((resolver.joins(), wheres.join(" AND "), params))
 }
 
 /// The condition that matches record `id` only when it satisfies a rule (owned, so it can move into a
@@ -70,7 +79,9 @@ pub fn build_condition(
 pub struct RuleCondition {
     joins: String,
     where_sql: String,
+    rule_sql: String,
     params: Vec<Param>,
+    id: String,
 }
 
 impl RuleCondition {
@@ -81,16 +92,23 @@ impl RuleCondition {
         id: &str,
         info: &RequestInfo,
     ) -> Result<RuleCondition, AppError> {
-        let (joins, where_sql, mut params) = build_condition(c, all, rule, info, true, "rule")?;
-        params.push((":__id".into(), SqlScalar::Text(id.to_string())));
+        let (joins, rule_sql, mut params) =
+            build_condition(c, all, rule, info, ResolverMode::Rule, "rule")?;
+        let where_sql = format!("{}.`id` = :__id AND ({rule_sql})", store::quote(&c.name));
+        params.push((
+            ":__id".into(),
+            crate::model::field::value::SqlScalar::Text(id.to_string()),
+        ));
         Ok(RuleCondition {
             joins,
-            where_sql: format!("{}.`id` = :__id AND ({where_sql})", store::quote(&c.name)),
+            where_sql,
+            rule_sql,
             params,
+            id: id.to_string(),
         })
     }
 
-    /// The one-row query over `c`.
+    /// The one-row query over `c` (for `store::records::count`/`list`).
     pub fn query(self, c: &Collection) -> ListQuery<'_> {
         ListQuery {
             collection: c,
@@ -102,9 +120,22 @@ impl RuleCondition {
             offset: 0,
         }
     }
+
+    /// True when the record exists and satisfies the rule.
+    pub fn exists(&self, conn: &Connection, c: &Collection) -> Result<bool, StoreError> {
+        rule_query::record_exists_where(
+            conn,
+            c,
+            &self.id,
+            &self.joins,
+            &self.rule_sql,
+            &self.params,
+        )
+    }
 }
 
-/// True when the record `id` of `c` satisfies `rule` for this requester.
+/// True when the record `id` of `c` satisfies `rule` for this requester (method `POST`, context
+/// `default`; use [`record_matches_with`] to pass the real request data).
 pub async fn record_matches(
     app: &App,
     c: &Arc<Collection>,
@@ -113,12 +144,148 @@ pub async fn record_matches(
     requester: &Requester,
 ) -> Result<bool, AppError> {
     let info = request_info(requester, "POST", "default");
+    record_matches_with(app, c, rule, id, &info).await
+}
+
+/// True when the record `id` of `c` satisfies `rule` with the given request data.
+pub async fn record_matches_with(
+    app: &App,
+    c: &Arc<Collection>,
+    rule: &str,
+    id: &str,
+    info: &RequestInfo,
+) -> Result<bool, AppError> {
     let all: Vec<Collection> = app.collections().iter().map(|c| (**c).clone()).collect();
-    let cond = RuleCondition::new(c, &all, rule, id, &info)?;
+    let cond = RuleCondition::new(c, &all, rule, id, info)?;
     let c2 = c.clone();
-    let found = app
-        .db()
-        .read(move |conn| store::records::count(conn, &cond.query(&c2)))
-        .await?;
-    Ok(found > 0)
+    Ok(app.db().read(move |conn| cond.exists(conn, &c2)).await?)
+}
+
+/// The create rule check (spec 03 §8) as `(sql, params)`: the submitted record (id filled in or a temp
+/// id, `verified` false) becomes a one-row CTE; run it with [`create_rule_passes`] (inside the write
+/// transaction: `tx.with(|conn| create_rule_passes(conn, &sql, &params))`). Failure answers
+/// `400 "Failed to create record."`.
+pub fn create_rule_condition(
+    c: &Collection,
+    all: &[Collection],
+    rule: &str,
+    new_record_values: &Record,
+    info: &RequestInfo,
+) -> Result<(String, Vec<Param>), AppError> {
+    let expr = parse(rule, ParseKind::Rule)?;
+    rule_query::create_rule_statement(c, all, &expr, new_record_values, info)
+        .map_err(|_| invalid_query())
+}
+
+/// Runs a statement from [`create_rule_condition`]: true when the rule is satisfied.
+pub fn create_rule_passes(
+    conn: &Connection,
+    sql: &str,
+    params: &[Param],
+) -> Result<bool, StoreError> {
+    rule_query::exists_query(conn, sql, params)
+}
+
+/// Checks `page`, `perPage` and `skipTotal` the way PocketBase parses them (Go `Atoi`/`ParseBool`);
+/// anything else answers 400.
+pub fn check_list_params(q: &HashMap<String, String>) -> Result<(), AppError> {
+    for key in ["page", "perPage"] {
+        if let Some(v) = q.get(key).filter(|v| !v.is_empty()) {
+            v.parse::<i64>().map_err(|_| invalid_query())?;
+        }
+    }
+    if let Some(v) = q.get("skipTotal").filter(|v| !v.is_empty()) {
+        let ok = matches!(
+            v.as_str(),
+            "1" | "t"
+                | "T"
+                | "TRUE"
+                | "true"
+                | "True"
+                | "0"
+                | "f"
+                | "F"
+                | "FALSE"
+                | "false"
+                | "False"
+        );
+        if !ok {
+            return Err(invalid_query());
+        }
+    }
+    Ok(())
+}
+
+/// Non-superusers may not name `@collection.`/`@request.` in `filter` or `sort` (a plain substring
+/// check, `@collection.` first): 403.
+pub fn check_superuser_only_fields(q: &HashMap<String, String>) -> Result<(), AppError> {
+    for prefix in ["@collection.", "@request."] {
+        for key in ["filter", "sort"] {
+            if q.get(key).is_some_and(|v| v.contains(prefix)) {
+                return Err(AppError::Forbidden(format!(
+                    "Only superusers can filter by {prefix}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Request data of a list request: `GET`, the query params and the requester.
+pub fn list_request_info(requester: &Requester, q: &HashMap<String, String>) -> RequestInfo {
+    let mut info = request_info(requester, "GET", "default");
+    for (k, v) in q {
+        info.query.insert(k.clone(), Value::String(v.clone()));
+    }
+    info
+}
+
+/// The page query of a list request: the list rule (non-superusers, rule mode), the filter and the
+/// sort (client-filter mode for non-superusers) over one shared resolver, plus the §7 conditions.
+pub fn list_statement(
+    c: &Collection,
+    all: &[Collection],
+    filter_text: &str,
+    sort_text: &str,
+    info: &RequestInfo,
+    requester: &Requester,
+) -> Result<PageQuery, AppError> {
+    let superuser = is_superuser(requester);
+    let mut resolver = RecordResolver::with_mode(c, all, Some(info), ResolverMode::Rule);
+    let mut sink = ParamSink::new("f");
+    let mut wheres = Vec::new();
+    if !superuser {
+        if let Some(rule) = c.list_rule.as_deref().filter(|r| !r.trim().is_empty()) {
+            let expr = parse(rule, ParseKind::Rule)?;
+            let sql = filter::build_where(&expr, &mut resolver, &mut sink)
+                .map_err(|_| invalid_query())?;
+            wheres.push(sql);
+        }
+        resolver.set_mode(ResolverMode::ClientFilter);
+    }
+    if !filter_text.is_empty() {
+        let expr = parse(filter_text, ParseKind::Filter)?;
+        let sql =
+            filter::build_where(&expr, &mut resolver, &mut sink).map_err(|_| invalid_query())?;
+        wheres.push(sql);
+    }
+    let sort = filter::parse_sort(sort_text).map_err(|_| invalid_query())?;
+    let rowid = format!("{}.`_rowid_`", store::quote(&c.name));
+    let order_sql =
+        filter::build_order_by(&sort, &mut resolver, &rowid).map_err(|_| invalid_query())?;
+    wheres.extend(resolver.conditions());
+    let mut params = to_store_params(resolver.params().to_vec());
+    params.extend(to_store_params(sink.into_params()));
+    Ok(PageQuery {
+        joins: resolver.joins(),
+        where_sql: wheres
+            .iter()
+            .map(|w| format!("({w})"))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        order_sql,
+        params,
+        limit: 0,
+        offset: 0,
+    })
 }

@@ -259,3 +259,26 @@ pub fn count_all(conn: &Connection, c: &Collection) -> Result<i64, StoreError> {
         |r| r.get(0),
     )?)
 }
+
+/// Records of `c` whose relation `field` holds `id` (single column or JSON array).
+pub fn find_referencing(
+    conn: &Connection,
+    c: &Collection,
+    field: &Field,
+    id: &str,
+) -> Result<Vec<Record>, StoreError> {
+    let col = format!("{}.{}", ident(&c.name), ident(&field.name));
+    let cond = if field.is_multiple() {
+        format!("EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({col}) THEN {col} ELSE '[]' END) je WHERE je.value = ?1)")
+    } else {
+        format!("{col} = ?1")
+    };
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {cond}",
+        select_list(c),
+        ident(&c.name)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([id], |r| row_to_record(c, r))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,416 @@
+//! Files: object storage (a local directory with PocketBase's layout and `.attrs` sidecars), upload
+//! name normalization, content sniffing, thumbs and the framework-free serving rules.
+
+mod mime;
+mod mime_binary;
+mod mime_text;
+mod name;
+pub mod serve;
+pub mod thumb;
+
+pub use mime::{detect_extension, detect_mime, media_type, mime_allowed};
+pub use name::{normalize_name, random_suffix, snake_case};
+pub use thumb::{ThumbSize, DEFAULT_THUMBS, THUMB_SOURCE_TYPES};
+
+use base64::Engine;
+use md5::{Digest, Md5};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum FilesError {
+    #[error("file not found")]
+    NotFound,
+    #[error("invalid file key {0:?}")]
+    InvalidKey(String),
+    #[error("storage io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("thumb: {0}")]
+    Thumb(String),
+}
+
+/// A stored object ready to be served.
+#[derive(Debug, Clone)]
+pub struct StoredObject {
+    /// Where the bytes are (local driver).
+    pub path: PathBuf,
+    /// From the sidecar; `application/octet-stream` without one.
+    pub content_type: String,
+    pub size: u64,
+    pub modified: SystemTime,
+}
+
+/// `<collectionId>/<recordId>/<name>`.
+pub fn record_key(collection_id: &str, record_id: &str, name: &str) -> String {
+    format!("{collection_id}/{record_id}/{name}")
+}
+
+/// `<collectionId>/<recordId>/thumbs_<name>/<thumb>_<name>`.
+pub fn thumb_key(collection_id: &str, record_id: &str, name: &str, thumb: &str) -> String {
+    format!("{collection_id}/{record_id}/thumbs_{name}/{thumb}_{name}")
+}
+
+const ATTRS_SUFFIX: &str = ".attrs";
+
+/// The object store. The local driver keeps files under `root` (`pb_data/storage`).
+#[derive(Clone)]
+pub struct FileStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    root: PathBuf,
+    /// At most this many thumbs are generated at once.
+    thumb_slots: tokio::sync::Semaphore,
+    thumb_wait: Duration,
+    /// Thumb generations in flight, so identical requests share one.
+    pending: parking_lot::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name)
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+}
+
+fn truncate_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, FilesError> + Send + 'static,
+) -> impl std::future::Future<Output = Result<T, FilesError>> {
+    let handle = tokio::task::spawn_blocking(f);
+    async move {
+        handle
+            .await
+            .map_err(|e| FilesError::Io(std::io::Error::other(e.to_string())))?
+    }
+}
+
+/// The sidecar JSON of the local driver (key order as PocketBase writes it).
+fn attrs_json(content_type: &str, metadata: Value, bytes: &[u8]) -> Vec<u8> {
+    let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(bytes));
+    let v = json!({
+        "user.cache_control": "",
+        "user.content_disposition": "",
+        "user.content_encoding": "",
+        "user.content_language": "",
+        "user.content_type": content_type,
+        "user.metadata": metadata,
+        "md5": md5,
+    });
+    v.to_string().into_bytes()
+}
+
+fn attrs_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(ATTRS_SUFFIX);
+    PathBuf::from(p)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FilesError> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| FilesError::InvalidKey(path.display().to_string()))?;
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".tmp_{}", random_suffix(16)));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    Ok(())
+}
+
+fn put_blocking(
+    path: &Path,
+    bytes: &[u8],
+    content_type: &str,
+    metadata: Value,
+) -> Result<(), FilesError> {
+    write_atomic(path, bytes)?;
+    write_atomic(
+        &attrs_path(path),
+        &attrs_json(content_type, metadata, bytes),
+    )
+}
+
+fn get_blocking(path: &Path) -> Result<StoredObject, FilesError> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m,
+        Ok(_) => return Err(FilesError::NotFound),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(FilesError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let content_type = std::fs::read(attrs_path(path))
+        .ok()
+        .and_then(|raw| serde_json::from_slice::<Value>(&raw).ok())
+        .and_then(|v| v.get("user.content_type")?.as_str().map(str::to_string))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "application/octet-stream".to_string());
+    Ok(StoredObject {
+        path: path.to_path_buf(),
+        content_type,
+        size: meta.len(),
+        modified: meta.modified()?,
+    })
+}
+
+fn delete_blocking(path: &Path) -> Result<(), FilesError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(FilesError::NotFound),
+        Err(e) => return Err(e.into()),
+    }
+    match std::fs::remove_file(attrs_path(path)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Every file key under `dir` (relative to `root`), sidecars and temporary files left out.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<String>,
+    dirs: &mut Vec<PathBuf>,
+) -> Result<(), FilesError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            dirs.push(path.clone());
+            walk(root, &path, out, dirs)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let key = rel.to_string_lossy().replace('\\', "/");
+            if !key.ends_with(ATTRS_SUFFIX) {
+                out.push(key);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn delete_prefix_blocking(root: &Path, prefix: &str) -> Result<(), FilesError> {
+    let base = match prefix.rfind('/') {
+        Some(i) => root.join(&prefix[..i]),
+        None => root.to_path_buf(),
+    };
+    let mut keys = Vec::new();
+    let mut dirs = Vec::new();
+    walk(root, &base, &mut keys, &mut dirs)?;
+    let mut first_error = None;
+    for key in keys.iter().filter(|k| k.starts_with(prefix)) {
+        if let Err(e) = delete_blocking(&root.join(key)) {
+            if !matches!(e, FilesError::NotFound) {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    // remove the directories the prefix emptied, deepest first
+    if prefix.ends_with('/') {
+        dirs.push(root.join(prefix.trim_end_matches('/')));
+    }
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in dirs {
+        let rel = d
+            .strip_prefix(root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        if !rel.is_empty() && (format!("{rel}/").starts_with(prefix) || rel.starts_with(prefix)) {
+            let _ = std::fs::remove_dir(&d);
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+impl FileStore {
+    /// The local driver over `root` (created on first write). Thumb workers: `PB_THUMBS_MAX_WORKERS`
+    /// (default CPUs + 2), slot wait: `PB_THUMBS_MAX_WAIT` seconds (default 60).
+    pub fn local(root: PathBuf) -> FileStore {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = env_number("PB_THUMBS_MAX_WORKERS").map_or(cpus + 2, |n| n as usize);
+        let wait = env_number("PB_THUMBS_MAX_WAIT").unwrap_or(60);
+        FileStore {
+            inner: Arc::new(Inner {
+                root,
+                thumb_slots: tokio::sync::Semaphore::new(
+                    workers.min(tokio::sync::Semaphore::MAX_PERMITS),
+                ),
+                thumb_wait: Duration::from_secs(wait),
+                pending: parking_lot::Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.inner.root
+    }
+
+    /// The path of a key; rejects keys that could leave the root and the reserved `.attrs` suffix.
+    fn path_of(&self, key: &str) -> Result<PathBuf, FilesError> {
+        let bad = key.is_empty()
+            || key.ends_with(ATTRS_SUFFIX)
+            || key.contains('\\')
+            || key.contains('\0')
+            || key
+                .split('/')
+                .any(|seg| seg.is_empty() || seg == "." || seg == "..");
+        if bad {
+            return Err(FilesError::InvalidKey(key.to_string()));
+        }
+        Ok(self.inner.root.join(key))
+    }
+
+    /// Writes an upload and its sidecar (content type sniffed from the bytes, md5, original name).
+    pub async fn put(
+        &self,
+        key: &str,
+        bytes: bytes::Bytes,
+        original_name: &str,
+    ) -> Result<(), FilesError> {
+        let path = self.path_of(key)?;
+        let metadata = json!({ "original-filename": truncate_bytes(original_name, 255) });
+        blocking(move || put_blocking(&path, &bytes, &detect_mime(&bytes), metadata)).await
+    }
+
+    /// Writes an object with a known content type and no metadata (thumbs).
+    pub async fn put_typed(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), FilesError> {
+        let path = self.path_of(key)?;
+        let content_type = content_type.to_string();
+        blocking(move || put_blocking(&path, &bytes, &content_type, json!({}))).await
+    }
+
+    /// The object's location, type, size and modification time.
+    pub async fn get(&self, key: &str) -> Result<StoredObject, FilesError> {
+        let path = self.path_of(key)?;
+        blocking(move || get_blocking(&path)).await
+    }
+
+    /// The object's bytes.
+    pub async fn read(&self, key: &str) -> Result<Vec<u8>, FilesError> {
+        let path = self.path_of(key)?;
+        match tokio::fs::read(&path).await {
+            Ok(b) => Ok(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(FilesError::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn exists(&self, key: &str) -> bool {
+        match self.path_of(key) {
+            Ok(p) => tokio::fs::metadata(p).await.is_ok_and(|m| m.is_file()),
+            Err(_) => false,
+        }
+    }
+
+    /// Deletes an object and its sidecar.
+    pub async fn delete(&self, key: &str) -> Result<(), FilesError> {
+        let path = self.path_of(key)?;
+        blocking(move || delete_blocking(&path)).await
+    }
+
+    /// Deletes every object whose key starts with `prefix` (a trailing `/` means a directory, which
+    /// goes too), then the directories it emptied.
+    pub async fn delete_prefix(&self, prefix: &str) -> Result<(), FilesError> {
+        let bad = prefix.is_empty()
+            || prefix.starts_with('/')
+            || prefix.contains('\\')
+            || prefix.contains('\0')
+            || prefix.split('/').any(|seg| seg == "." || seg == "..");
+        if bad {
+            return Err(FilesError::InvalidKey(prefix.to_string()));
+        }
+        let root = self.inner.root.clone();
+        let prefix = prefix.to_string();
+        blocking(move || delete_prefix_blocking(&root, &prefix)).await
+    }
+
+    /// Makes sure the thumb `thumb_key` of `original_key` exists, generating it once (concurrent
+    /// requests for the same thumb wait for the one generation).
+    pub async fn ensure_thumb(
+        &self,
+        original_key: &str,
+        thumb_key: &str,
+        size: &str,
+    ) -> Result<(), FilesError> {
+        if self.exists(thumb_key).await {
+            return Ok(());
+        }
+        let parsed = ThumbSize::parse(size)
+            .ok_or_else(|| FilesError::Thumb(format!("invalid thumb size {size:?}")))?;
+        let gate = self
+            .inner
+            .pending
+            .lock()
+            .entry(thumb_key.to_string())
+            .or_default()
+            .clone();
+        let result = {
+            let _turn = gate.lock().await;
+            if self.exists(thumb_key).await {
+                Ok(())
+            } else {
+                self.generate_thumb(original_key, thumb_key, parsed).await
+            }
+        };
+        // clones are only taken under the map lock, so a count of 1 means nobody else waits
+        drop(gate);
+        let mut pending = self.inner.pending.lock();
+        if pending
+            .get(thumb_key)
+            .is_some_and(|g| Arc::strong_count(g) == 1)
+        {
+            pending.remove(thumb_key);
+        }
+        result
+    }
+
+    async fn generate_thumb(
+        &self,
+        original_key: &str,
+        thumb_key: &str,
+        size: ThumbSize,
+    ) -> Result<(), FilesError> {
+        let _slot = tokio::time::timeout(self.inner.thumb_wait, self.inner.thumb_slots.acquire())
+            .await
+            .map_err(|_| FilesError::Thumb("timed out waiting for a thumb worker".into()))?
+            .map_err(|e| FilesError::Thumb(e.to_string()))?;
+        let original = self.get(original_key).await?;
+        let source = self.read(original_key).await?;
+        let (bytes, kind) = blocking(move || {
+            thumb::make_thumb(&source, &original.content_type, &size).map_err(FilesError::Thumb)
+        })
+        .await?;
+        self.put_typed(thumb_key, bytes, kind).await
+    }
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

@@ -1,0 +1,217 @@
+//! `GET|HEAD /api/files/{collection}/{recordId}/{filename}` (serving with ranges, conditionals and
+//! PocketBase's headers) and `POST /api/files/token`.
+
+use super::error::ApiError;
+use super::extract::{Auth, PathParams, QueryMap, ReqInfo};
+use crate::app::App;
+use crate::files::serve::{self, Conditions, Precondition, RangeError, Segment};
+use crate::services::file_access::{self, DownloadRequest};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+/// Marks a response the security-headers layer leaves without `X-Frame-Options` (files may be
+/// embedded).
+#[derive(Debug, Clone, Copy)]
+pub struct AllowFraming;
+
+const CHUNK: u64 = 64 * 1024;
+
+fn set(h: &mut HeaderMap, name: HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_bytes(value.as_bytes()) {
+        h.insert(name, v);
+    }
+}
+
+fn first(headers: &HeaderMap, name: HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Streams the segments, reading file slices from `file`.
+fn stream_body(file: tokio::fs::File, segments: Vec<Segment>) -> Body {
+    let state = (file, segments.into_iter(), None::<(u64, u64)>);
+    let stream =
+        futures_util::stream::unfold(state, |(mut file, mut rest, mut current)| async move {
+            loop {
+                if let Some((pos, left)) = current {
+                    if left == 0 {
+                        current = None;
+                        continue;
+                    }
+                    let want = left.min(CHUNK) as usize;
+                    let mut buf = vec![0u8; want];
+                    let read = match file.seek(std::io::SeekFrom::Start(pos)).await {
+                        Ok(_) => file.read(&mut buf).await,
+                        Err(e) => Err(e),
+                    };
+                    return match read {
+                        Ok(0) => Some((
+                            Err(std::io::Error::new(
+                                std::io::ErrorKind::UnexpectedEof,
+                                "file shrank while serving",
+                            )),
+                            (file, rest, None),
+                        )),
+                        Ok(n) => {
+                            buf.truncate(n);
+                            let next = Some((pos + n as u64, left - n as u64));
+                            Some((Ok(Bytes::from(buf)), (file, rest, next)))
+                        }
+                        Err(e) => Some((Err(e), (file, rest, None))),
+                    };
+                }
+                match rest.next()? {
+                    Segment::Bytes(b) => return Some((Ok(Bytes::from(b)), (file, rest, None))),
+                    Segment::File { start, length } => current = Some((start, length)),
+                }
+            }
+        });
+    Body::from_stream(stream)
+}
+
+fn finish(status: StatusCode, headers: HeaderMap, body: Body) -> Response {
+    let mut res = (status, headers, body).into_response();
+    res.extensions_mut().insert(AllowFraming);
+    res
+}
+
+/// `GET|HEAD /api/files/{collection}/{recordId}/{filename}`.
+pub async fn download(
+    State(app): State<App>,
+    parts: Parts,
+    PathParams((collection, record_id, filename)): PathParams<(String, String, String)>,
+    QueryMap(q): QueryMap,
+    ReqInfo(info): ReqInfo,
+) -> Response {
+    let remote = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let request = DownloadRequest {
+        collection,
+        record_id,
+        filename,
+        thumb: q.get("thumb").cloned(),
+        token: q.get("token").cloned(),
+        ip: super::middleware::real_ip(&app, &parts.headers, remote),
+        info,
+    };
+    let dl = match file_access::download(&app, request).await {
+        Ok(d) => d,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let Ok(file) = tokio::fs::File::open(&dl.object.path).await else {
+        return ApiError::not_found().into_response();
+    };
+    let force = q
+        .get("download")
+        .and_then(|v| serve::parse_bool(v))
+        .unwrap_or(false);
+    let stored = dl.object.content_type.as_str();
+    let content_type = serve::content_type(&dl.name, stored);
+    let mut h = HeaderMap::new();
+    set(
+        &mut h,
+        header::CONTENT_DISPOSITION,
+        &serve::content_disposition(&dl.name, stored, force),
+    );
+    set(&mut h, header::CONTENT_TYPE, &content_type);
+    set(&mut h, header::CONTENT_SECURITY_POLICY, serve::CSP);
+    set(&mut h, header::CACHE_CONTROL, serve::CACHE_CONTROL);
+    set(
+        &mut h,
+        header::LAST_MODIFIED,
+        &serve::http_date(dl.object.modified),
+    );
+    let conditions = Conditions {
+        method: parts.method.as_str().to_string(),
+        if_match: first(&parts.headers, header::IF_MATCH),
+        if_unmodified_since: first(&parts.headers, header::IF_UNMODIFIED_SINCE),
+        if_none_match: first(&parts.headers, header::IF_NONE_MATCH),
+        if_modified_since: first(&parts.headers, header::IF_MODIFIED_SINCE),
+        if_range: first(&parts.headers, header::IF_RANGE),
+        range: first(&parts.headers, header::RANGE),
+    };
+    let range = match serve::check_preconditions(&conditions, dl.object.modified) {
+        Precondition::Failed => return finish(StatusCode::PRECONDITION_FAILED, h, Body::empty()),
+        Precondition::NotModified => {
+            h.remove(header::CONTENT_TYPE);
+            return finish(StatusCode::NOT_MODIFIED, h, Body::empty());
+        }
+        Precondition::Proceed(range) => range,
+    };
+    let size = dl.object.size;
+    let mut ranges = match range.map(|r| serve::parse_range(&r, size)) {
+        None => Vec::new(),
+        Some(Ok(r)) => r,
+        Some(Err(RangeError::NoOverlap)) if size == 0 => Vec::new(),
+        Some(Err(e)) => {
+            h.remove(header::CACHE_CONTROL);
+            h.remove(header::LAST_MODIFIED);
+            if e == RangeError::NoOverlap {
+                set(&mut h, header::CONTENT_RANGE, &format!("bytes */{size}"));
+            }
+            set(&mut h, header::CONTENT_TYPE, "text/plain; charset=utf-8");
+            let body = format!("{}\n", e.message());
+            return finish(StatusCode::RANGE_NOT_SATISFIABLE, h, Body::from(body));
+        }
+    };
+    if ranges.iter().map(|r| r.length).sum::<u64>() > size {
+        ranges.clear();
+    }
+    let (status, segments) = match ranges.as_slice() {
+        [] => (
+            StatusCode::OK,
+            vec![Segment::File {
+                start: 0,
+                length: size,
+            }],
+        ),
+        [one] => {
+            set(&mut h, header::CONTENT_RANGE, &one.content_range(size));
+            (
+                StatusCode::PARTIAL_CONTENT,
+                vec![Segment::File {
+                    start: one.start,
+                    length: one.length,
+                }],
+            )
+        }
+        many => {
+            let boundary = serve::random_boundary();
+            set(
+                &mut h,
+                header::CONTENT_TYPE,
+                &format!("multipart/byteranges; boundary={boundary}"),
+            );
+            (
+                StatusCode::PARTIAL_CONTENT,
+                serve::multipart_body(many, &content_type, size, &boundary),
+            )
+        }
+    };
+    let length: u64 = segments.iter().map(Segment::len).sum();
+    set(&mut h, header::ACCEPT_RANGES, "bytes");
+    set(&mut h, header::CONTENT_LENGTH, &length.to_string());
+    let body = if parts.method == axum::http::Method::HEAD {
+        Body::empty()
+    } else {
+        stream_body(file, segments)
+    };
+    finish(status, h, body)
+}
+
+/// `POST /api/files/token`.
+pub async fn token(Auth(auth): Auth) -> Result<Json<Value>, ApiError> {
+    let token = file_access::file_token(&auth)?;
+    Ok(Json(json!({ "token": token })))
+}

@@ -1,0 +1,320 @@
+//! The record write use-cases of the API: create, update and delete, each in one write transaction with the
+//! body resolved against the row as it is then (atomic modifiers), the API rules and the auth form checks.
+
+use super::auth_state::{is_superuser, Requester};
+use super::record_auth_form;
+use super::record_files::{self, FilePart, Upload};
+use super::record_json::{record_json, visibility_for};
+use super::record_save;
+use super::rules::RuleCondition;
+use crate::app::{App, AppError};
+use crate::model::field::value::zero_value;
+use crate::model::record::Record;
+use crate::model::record_body::apply_body;
+use crate::model::Collection;
+use crate::store::resolver::RequestInfo;
+use crate::store::{self, Tx};
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+fn only_superusers() -> AppError {
+    AppError::Forbidden("Only superusers can perform this action.".into())
+}
+
+/// True when the stored record `id` satisfies `rule` (evaluated inside the open transaction).
+fn matches_in(
+    app: &App,
+    tx: &Tx,
+    c: &Collection,
+    rule: &str,
+    id: &str,
+    info: &RequestInfo,
+) -> Result<bool, AppError> {
+    let all = app.collections_in(tx)?;
+    let q = RuleCondition::new(c, &all, rule, id, info)?.query(c);
+    Ok(tx.with(|conn| store::records::count(conn, &q))? > 0)
+}
+
+/// Superuser, or a requester matching the auth collection's `manageRule` for record `id`.
+fn is_manager(
+    app: &App,
+    tx: &Tx,
+    c: &Collection,
+    id: &str,
+    requester: &Requester,
+    info: &RequestInfo,
+) -> Result<bool, AppError> {
+    if is_superuser(requester) {
+        return Ok(true);
+    }
+    match c.auth.as_ref().and_then(|a| a.manage_rule.as_deref()) {
+        Some(rule) if requester.is_some() && !rule.trim().is_empty() => {
+            matches_in(app, tx, c, rule, id, info)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// A create/update body with its validated uploads.
+#[derive(Debug, Clone, Default)]
+pub struct RecordInput {
+    pub body: Map<String, Value>,
+    pub uploads: Vec<Upload>,
+}
+
+/// Creates a record inside the open transaction (the API create path, also used by batch).
+pub fn create_in(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    input: &RecordInput,
+    requester: &Requester,
+    info: &mut RequestInfo,
+) -> Result<Record, AppError> {
+    let (body, uploads) = (&input.body, input.uploads.as_slice());
+    if c.is_view() {
+        return Err(AppError::bad_request("Unsupported collection type."));
+    }
+    let superuser = is_superuser(requester);
+    if !superuser && c.create_rule.is_none() {
+        return Err(only_superusers());
+    }
+    let mut rec = Record::new(&c.id, &c.name);
+    for f in &c.fields {
+        rec.set(&f.name, zero_value(f));
+    }
+    info.body = apply_body(c, &mut rec, body, superuser);
+    let new_files = record_files::apply(c, &mut rec, uploads, body);
+    if info.context.is_empty() {
+        info.context = "default".into();
+    }
+    if c.is_auth() {
+        let form = record_auth_form::check(None, &rec, body, superuser);
+        if !form.is_empty() {
+            return Err(AppError::validation("Failed to create record.", form));
+        }
+    }
+    let rule = c
+        .create_rule
+        .clone()
+        .filter(|r| !r.trim().is_empty() && !superuser);
+    let saved = record_save::save_with_uploads(app, tx, c, rec, None, &new_files)?;
+    if let Some(rule) = rule {
+        if !matches_in(app, tx, c, &rule, saved.id(), info)? {
+            return Err(AppError::bad_request("Failed to create record."));
+        }
+    }
+    Ok(saved)
+}
+
+/// Updates a record inside the open transaction (the API update path, also used by batch).
+pub fn update_in(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    id: &str,
+    input: &RecordInput,
+    requester: &Requester,
+    info: &mut RequestInfo,
+) -> Result<Record, AppError> {
+    let (body, uploads) = (&input.body, input.uploads.as_slice());
+    if c.is_view() {
+        return Err(AppError::bad_request("Unsupported collection type."));
+    }
+    let superuser = is_superuser(requester);
+    if !superuser && c.update_rule.is_none() {
+        return Err(only_superusers());
+    }
+    let old = tx
+        .with(|conn| store::records::find_by_id(conn, c, id))?
+        .ok_or_else(AppError::not_found)?;
+    let mut rec = old.clone();
+    info.body = apply_body(c, &mut rec, body, superuser);
+    let new_files = record_files::apply(c, &mut rec, uploads, body);
+    if info.context.is_empty() {
+        info.context = "default".into();
+    }
+    if let Some(rule) = c
+        .update_rule
+        .as_deref()
+        .filter(|r| !r.trim().is_empty() && !superuser)
+    {
+        if !matches_in(app, tx, c, rule, id, info)? {
+            return Err(AppError::not_found());
+        }
+    }
+    if c.is_auth() {
+        let manager = is_manager(app, tx, c, id, requester, info)?;
+        let form = record_auth_form::check(Some(&old), &rec, body, manager);
+        if !form.is_empty() {
+            return Err(AppError::validation("Failed to update record.", form));
+        }
+    }
+    record_save::save_with_uploads(app, tx, c, rec, Some(&old), &new_files)
+}
+
+/// Deletes a record inside the open transaction (the API delete path, also used by batch).
+pub fn delete_in(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    id: &str,
+    requester: &Requester,
+    info: &mut RequestInfo,
+) -> Result<(), AppError> {
+    if c.is_view() {
+        return Err(AppError::bad_request("Unsupported collection type."));
+    }
+    let superuser = is_superuser(requester);
+    if !superuser && c.delete_rule.is_none() {
+        return Err(only_superusers());
+    }
+    if info.context.is_empty() {
+        info.context = "default".into();
+    }
+    let rec = tx
+        .with(|conn| store::records::find_by_id(conn, c, id))?
+        .ok_or_else(AppError::not_found)?;
+    if let Some(rule) = c
+        .delete_rule
+        .as_deref()
+        .filter(|r| !r.trim().is_empty() && !superuser)
+    {
+        if !matches_in(app, tx, c, rule, id, info)? {
+            return Err(AppError::not_found());
+        }
+    }
+    record_save::delete(app, tx, c, rec)
+}
+
+/// Validates the file parts and, for a create, settles the record id (the storage key needs it).
+fn prepare_uploads(
+    c: &Collection,
+    body: &mut Map<String, Value>,
+    parts: Vec<FilePart>,
+    is_new: bool,
+) -> Result<Vec<Upload>, AppError> {
+    let failure = if is_new {
+        "Failed to create record."
+    } else {
+        "Failed to update record."
+    };
+    let uploads = record_files::plan(c, parts).map_err(|e| AppError::validation(failure, e))?;
+    if is_new
+        && !uploads.is_empty()
+        && body
+            .get("id")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    {
+        let pattern = match c.field("id").map(|f| &f.kind) {
+            Some(crate::model::FieldKind::Text(o)) => o.autogenerate_pattern.clone(),
+            _ => String::new(),
+        };
+        if let Some(id) = crate::model::field::value::generate_from_pattern(&pattern) {
+            body.insert("id".into(), Value::String(id));
+        }
+    }
+    Ok(uploads)
+}
+
+/// `POST /api/collections/{c}/records`.
+pub async fn create(
+    app: &App,
+    c: Arc<Collection>,
+    mut body: Map<String, Value>,
+    parts: Vec<FilePart>,
+    requester: &Requester,
+    mut info: RequestInfo,
+) -> Result<Value, AppError> {
+    let uploads = prepare_uploads(&c, &mut body, parts, true)?;
+    let id = body
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    record_files::write(app, &c, &id, &uploads).await?;
+    let keys = record_files::keys(&c, &id, &uploads);
+    let (app2, c2, r2) = (app.clone(), c.clone(), requester.clone());
+    let saved = app
+        .db()
+        .write(move |tx| {
+            create_in(
+                &app2,
+                tx,
+                &c2,
+                &RecordInput { body, uploads },
+                &r2,
+                &mut info,
+            )
+        })
+        .await;
+    let saved = match saved {
+        Ok(s) => s,
+        Err(e) => {
+            record_files::remove(app, &keys).await;
+            return Err(e);
+        }
+    };
+    Ok(record_json(
+        &c,
+        &saved,
+        visibility_for(&c, &saved, requester),
+    ))
+}
+
+/// `PATCH /api/collections/{c}/records/{id}`.
+pub async fn update(
+    app: &App,
+    c: Arc<Collection>,
+    id: &str,
+    mut body: Map<String, Value>,
+    parts: Vec<FilePart>,
+    requester: &Requester,
+    mut info: RequestInfo,
+) -> Result<Value, AppError> {
+    let uploads = prepare_uploads(&c, &mut body, parts, false)?;
+    record_files::write(app, &c, id, &uploads).await?;
+    let keys = record_files::keys(&c, id, &uploads);
+    let (app2, c2, r2, id2) = (app.clone(), c.clone(), requester.clone(), id.to_string());
+    let saved = app
+        .db()
+        .write(move |tx| {
+            update_in(
+                &app2,
+                tx,
+                &c2,
+                &id2,
+                &RecordInput { body, uploads },
+                &r2,
+                &mut info,
+            )
+        })
+        .await;
+    let saved = match saved {
+        Ok(s) => s,
+        Err(e) => {
+            record_files::remove(app, &keys).await;
+            return Err(e);
+        }
+    };
+    Ok(record_json(
+        &c,
+        &saved,
+        visibility_for(&c, &saved, requester),
+    ))
+}
+
+/// `DELETE /api/collections/{c}/records/{id}`.
+pub async fn delete(
+    app: &App,
+    c: Arc<Collection>,
+    id: &str,
+    requester: &Requester,
+    mut info: RequestInfo,
+) -> Result<(), AppError> {
+    let (app2, r2, id2) = (app.clone(), requester.clone(), id.to_string());
+    app.db()
+        .write(move |tx| delete_in(&app2, tx, &c, &id2, &r2, &mut info))
+        .await
+}
