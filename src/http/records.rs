@@ -36,7 +36,7 @@ pub async fn view(
     ReqInfo(info): ReqInfo,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
-    let mut rec = services::records::view(&app, c.clone(), &id, &auth).await?;
+    let mut rec = services::records::view(&app, c.clone(), &id, &auth, info.clone()).await?;
     expand_one(&app, &c, &mut rec, &q, &auth, info).await;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }

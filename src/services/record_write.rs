@@ -6,7 +6,7 @@ use super::record_auth_form;
 use super::record_files::{self, FilePart, Upload};
 use super::record_json::{record_json, visibility_for};
 use super::record_save;
-use super::rules::RuleCondition;
+use super::rules::{self, RuleCondition};
 use crate::app::{App, AppError};
 use crate::model::field::value::zero_value;
 use crate::model::record::Record;
@@ -30,9 +30,14 @@ fn matches_in(
     id: &str,
     info: &RequestInfo,
 ) -> Result<bool, AppError> {
-    let all = app.collections_in(tx)?;
+    let all = cached_collections(app);
     let q = RuleCondition::new(c, &all, rule, id, info)?.query(c);
     Ok(tx.with(|conn| store::records::count(conn, &q))? > 0)
+}
+
+/// The committed collections (rules compile against them; a write never changes collections).
+fn cached_collections(app: &App) -> Vec<Collection> {
+    app.collections().iter().map(|c| (**c).clone()).collect()
 }
 
 /// Superuser, or a requester matching the auth collection's `manageRule` for record `id`.
@@ -98,13 +103,15 @@ pub fn create_in(
         .create_rule
         .clone()
         .filter(|r| !r.trim().is_empty() && !superuser);
-    let saved = record_save::save_with_uploads(app, tx, c, rec, None, &new_files)?;
     if let Some(rule) = rule {
-        if !matches_in(app, tx, c, &rule, saved.id(), info)? {
+        // the would-be record, as a one-row table: rule failures win over validation errors
+        let (sql, params) =
+            rules::create_rule_condition(c, &cached_collections(app), &rule, &rec, info)?;
+        if !tx.with(|conn| rules::create_rule_passes(conn, &sql, &params))? {
             return Err(AppError::bad_request("Failed to create record."));
         }
     }
-    Ok(saved)
+    record_save::save_with_uploads(app, tx, c, rec, None, &new_files)
 }
 
 /// Updates a record inside the open transaction (the API update path, also used by batch).

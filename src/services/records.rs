@@ -2,13 +2,16 @@
 
 use super::auth_state::{is_superuser, Requester};
 use super::list_params::ListParams;
-use super::record_json::{record_json, visibility_for};
+use super::manage_rule::managed_ids;
+use super::record_json::{record_json, visibility_for, Visibility};
 use super::rules;
 use crate::app::{App, AppError};
+use crate::model::record::Record;
 use crate::model::Collection;
+use crate::store::resolver::RequestInfo;
 use crate::store::{self, rule_query};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The collection named in a records URL, or 404 "Missing collection context.".
@@ -64,37 +67,75 @@ pub async fn list(
             tracing::debug!("list query of {} failed: {e}", c.name);
             AppError::bad_request(rules::INVALID_QUERY)
         })?;
+    let ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
+    let managed = managed_ids(app, &c, &ids, requester).await?;
     let items = records
         .iter()
-        .map(|r| record_json(&c, r, visibility_for(&c, r, requester)))
+        .map(|r| record_json(&c, r, visibility_with(&c, r, requester, &managed)))
         .collect();
     Ok(p.envelope(items, total))
 }
 
-/// `GET /records/{id}`.
+/// `GET /records/{id}`: the record is read together with the view rule (one query), so a rule mismatch
+/// and a missing id both answer 404.
 pub async fn view(
     app: &App,
     c: Arc<Collection>,
     id: &str,
     requester: &Requester,
+    mut info: RequestInfo,
 ) -> Result<Value, AppError> {
     let superuser = is_superuser(requester);
     if !superuser && c.view_rule.is_none() {
         return Err(only_superusers());
     }
+    if info.context.is_empty() {
+        info.context = "default".into();
+    }
+    let rule = c
+        .view_rule
+        .as_deref()
+        .filter(|r| !r.trim().is_empty() && !superuser);
+    let cond = match rule {
+        Some(rule) => Some(rules::RuleCondition::new(
+            &c,
+            &all_collections(app),
+            rule,
+            id,
+            &info,
+        )?),
+        None => None,
+    };
     let c2 = c.clone();
     let id2 = id.to_string();
     let rec = app
         .db()
-        .read(move |conn| store::records::find_by_id(conn, &c2, &id2))
+        .read(move |conn| match cond {
+            Some(cond) => Ok(store::records::list(conn, &cond.query(&c2))?
+                .into_iter()
+                .next()),
+            None => store::records::find_by_id(conn, &c2, &id2),
+        })
         .await?
         .ok_or_else(AppError::not_found)?;
-    if !superuser {
-        if let Some(rule) = c.view_rule.as_deref().filter(|r| !r.trim().is_empty()) {
-            if !super::rules::record_matches(app, &c, rule, id, requester).await? {
-                return Err(AppError::not_found());
-            }
-        }
+    let managed = managed_ids(app, &c, &[rec.id().to_string()], requester).await?;
+    Ok(record_json(
+        &c,
+        &rec,
+        visibility_with(&c, &rec, requester, &managed),
+    ))
+}
+
+/// `visibility_for`, plus the email of records the requester manages.
+fn visibility_with(
+    c: &Collection,
+    rec: &Record,
+    requester: &Requester,
+    managed: &HashSet<String>,
+) -> Visibility {
+    let mut vis = visibility_for(c, rec, requester);
+    if managed.contains(rec.id()) {
+        vis.email = true;
     }
-    Ok(record_json(&c, &rec, visibility_for(&c, &rec, requester)))
+    vis
 }

@@ -9,6 +9,7 @@ mod expand;
 mod files;
 mod hooks;
 mod http_basics;
+mod list_order;
 mod query;
 mod records;
 mod settings_logs;
