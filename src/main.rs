@@ -1,6 +1,10 @@
 //! The `ferrobase` binary: parses the CLI and wires everything together.
 
 use clap::Parser;
+
+/// mimalloc: far fewer cycles per small allocation than glibc's malloc on the request path.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use ferrobase::cli::{run_serve, run_superuser, Cli, Command};
 
 fn main() {

@@ -29,7 +29,7 @@ impl AppConfig {
         AppConfig {
             data_dir: data_dir.into(),
             dev: false,
-            readers: 4,
+            readers: 2,
             encryption_key: None,
         }
     }

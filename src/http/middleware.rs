@@ -148,8 +148,7 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
     }
     if let Some(w) = app.log_writer() {
         w.log(LogEntry {
-            id: crate::model::field::value::generate_from_pattern("[a-z0-9]{15}")
-                .unwrap_or_default(),
+            id: crate::model::auth_options::random_id(15),
             level,
             message: format!("{method} {url}"),
             data,

@@ -177,6 +177,16 @@ pub fn random_secret(len: usize) -> String {
         .collect()
 }
 
+/// Random text from `[a-z0-9]` (record-style ids).
+pub fn random_id(len: usize) -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..len)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
+}
+
 /// The token configs by their JSON key, for validation and secret masking.
 pub const TOKEN_KEYS: [&str; 5] = [
     "authToken",

@@ -46,12 +46,9 @@ pub async fn load_token(app: &App, raw: &str, allowed: &[TokenType]) -> Option<A
         "emailChange" => auth.email_change_token.secret.clone(),
         _ => return None,
     };
-    let c2 = collection.clone();
-    let id = claims.id.clone();
     let record = app
         .db()
-        .read(move |conn| store::records::find_by_id(conn, &c2, &id))
-        .await
+        .read_now(|conn| store::records::find_by_id(conn, &collection, &claims.id))
         .ok()??;
     if !token::verify(raw, record.get_str("tokenKey"), &secret) {
         return None;

@@ -441,16 +441,11 @@ pub async fn apply_with_info(
     }
     info.context = "expand".into();
     let top = top_records(c, items, &tree);
-    let c2 = c.clone();
     let collections = app.collections();
-    let requester2 = requester.clone();
-    let result = app
-        .db()
-        .read(move |conn| {
-            let ex = Expander::new(conn, &collections, &info, &requester2);
-            Ok(ex.run(&c2, top, &tree))
-        })
-        .await;
+    let result = app.db().read_now(|conn| {
+        let ex = Expander::new(conn, &collections, &info, requester);
+        Ok(ex.run(c, top, &tree))
+    });
     match result {
         Ok(maps) => merge(items, maps),
         Err(e) => tracing::debug!("expand: {e}"),

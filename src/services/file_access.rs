@@ -179,7 +179,7 @@ async fn view_file_source(
         } else {
             format!("{column} = {}", quoted(filename))
         };
-        let all: Vec<Collection> = app.collections().iter().map(|c| (**c).clone()).collect();
+        let all = app.collections();
         let (joins, where_sql, params) =
             rules::build_condition(&source, &all, &filter, &RequestInfo::default(), true, "vf")?;
         let s2 = source.clone();

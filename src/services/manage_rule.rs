@@ -25,7 +25,7 @@ pub async fn managed_ids(
         Some(r) if requester.is_some() && !r.trim().is_empty() && !ids.is_empty() => r,
         _ => return Ok(HashSet::new()),
     };
-    let all: Vec<Collection> = app.collections().iter().map(|c| (**c).clone()).collect();
+    let all = app.collections();
     let info = request_info(requester, "GET", "default");
     let (joins, where_sql, mut params) = build_condition(c, &all, &rule, &info, true, "mr")?;
     let mut marks = Vec::with_capacity(ids.len());

@@ -36,8 +36,8 @@ fn matches_in(
 }
 
 /// The committed collections (rules compile against them; a write never changes collections).
-fn cached_collections(app: &App) -> Vec<Collection> {
-    app.collections().iter().map(|c| (**c).clone()).collect()
+fn cached_collections(app: &App) -> Arc<Vec<Arc<Collection>>> {
+    app.collections()
 }
 
 /// Superuser, or a requester matching the auth collection's `manageRule` for record `id`.

@@ -24,8 +24,8 @@ fn only_superusers() -> AppError {
     AppError::Forbidden("Only superusers can perform this action.".into())
 }
 
-fn all_collections(app: &App) -> Vec<Collection> {
-    app.collections().iter().map(|c| (**c).clone()).collect()
+fn all_collections(app: &App) -> Arc<Vec<Arc<Collection>>> {
+    app.collections()
 }
 
 /// `GET /records`.
@@ -106,17 +106,14 @@ pub async fn view(
         )?),
         None => None,
     };
-    let c2 = c.clone();
-    let id2 = id.to_string();
     let rec = app
         .db()
-        .read(move |conn| match cond {
-            Some(cond) => Ok(store::records::list(conn, &cond.query(&c2))?
+        .read_now(|conn| match cond {
+            Some(cond) => Ok(store::records::list(conn, &cond.query(&c))?
                 .into_iter()
                 .next()),
-            None => store::records::find_by_id(conn, &c2, &id2),
-        })
-        .await?
+            None => store::records::find_by_id(conn, &c, id),
+        })?
         .ok_or_else(AppError::not_found)?;
     let managed = managed_ids(app, &c, &[rec.id().to_string()], requester).await?;
     Ok(record_json(

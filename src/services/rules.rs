@@ -8,7 +8,7 @@ use crate::filter::{self, Expr, ParamSink};
 use crate::model::record::Record;
 use crate::model::Collection;
 use crate::store::records::{ListQuery, Param};
-use crate::store::resolver::{parse_cached, ParseKind, RecordResolver};
+use crate::store::resolver::{parse_cached, CollectionSet, ParseKind, RecordResolver};
 use crate::store::rule_query::{self, PageQuery};
 use crate::store::{self, Connection, StoreError};
 use serde_json::Value;
@@ -49,11 +49,11 @@ pub fn parse(text: &str, kind: ParseKind) -> Result<Arc<Expr>, AppError> {
 /// Builds `(joins, where, params)` for a rule or filter over `c` in the given mode (a `bool` means
 /// "hidden fields allowed", i.e. `true` = [`ResolverMode::Rule`]); the §7 conditions of a client
 /// filter are already ANDed into `where`.
-pub fn build_condition(
-    c: &Collection,
-    all: &[Collection],
+pub fn build_condition<'a>(
+    c: &'a Collection,
+    all: impl Into<CollectionSet<'a>>,
     expr_text: &str,
-    info: &RequestInfo,
+    info: &'a RequestInfo,
     mode: impl Into<ResolverMode>,
     prefix: &str,
 ) -> Result<(String, String, Vec<Param>), AppError> {
@@ -85,12 +85,12 @@ pub struct RuleCondition {
 }
 
 impl RuleCondition {
-    pub fn new(
-        c: &Collection,
-        all: &[Collection],
+    pub fn new<'a>(
+        c: &'a Collection,
+        all: impl Into<CollectionSet<'a>>,
         rule: &str,
         id: &str,
-        info: &RequestInfo,
+        info: &'a RequestInfo,
     ) -> Result<RuleCondition, AppError> {
         let (joins, rule_sql, mut params) =
             build_condition(c, all, rule, info, ResolverMode::Rule, "rule")?;
@@ -155,22 +155,21 @@ pub async fn record_matches_with(
     id: &str,
     info: &RequestInfo,
 ) -> Result<bool, AppError> {
-    let all: Vec<Collection> = app.collections().iter().map(|c| (**c).clone()).collect();
+    let all = app.collections();
     let cond = RuleCondition::new(c, &all, rule, id, info)?;
-    let c2 = c.clone();
-    Ok(app.db().read(move |conn| cond.exists(conn, &c2)).await?)
+    Ok(app.db().read_now(|conn| cond.exists(conn, c))?)
 }
 
 /// The create rule check (spec 03 §8) as `(sql, params)`: the submitted record (id filled in or a temp
 /// id, `verified` false) becomes a one-row CTE; run it with [`create_rule_passes`] (inside the write
 /// transaction: `tx.with(|conn| create_rule_passes(conn, &sql, &params))`). Failure answers
 /// `400 "Failed to create record."`.
-pub fn create_rule_condition(
-    c: &Collection,
-    all: &[Collection],
+pub fn create_rule_condition<'a>(
+    c: &'a Collection,
+    all: impl Into<CollectionSet<'a>>,
     rule: &str,
     new_record_values: &Record,
-    info: &RequestInfo,
+    info: &'a RequestInfo,
 ) -> Result<(String, Vec<Param>), AppError> {
     let expr = parse(rule, ParseKind::Rule)?;
     rule_query::create_rule_statement(c, all, &expr, new_record_values, info)
@@ -242,12 +241,12 @@ pub fn list_request_info(requester: &Requester, q: &HashMap<String, String>) -> 
 
 /// The page query of a list request: the list rule (non-superusers, rule mode), the filter and the
 /// sort (client-filter mode for non-superusers) over one shared resolver, plus the §7 conditions.
-pub fn list_statement(
-    c: &Collection,
-    all: &[Collection],
+pub fn list_statement<'a>(
+    c: &'a Collection,
+    all: impl Into<CollectionSet<'a>>,
     filter_text: &str,
     sort_text: &str,
-    info: &RequestInfo,
+    info: &'a RequestInfo,
     requester: &Requester,
 ) -> Result<PageQuery, AppError> {
     let superuser = is_superuser(requester);

@@ -4,12 +4,20 @@ use super::error::StoreError;
 use super::tx::{with_writer, Tx};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use rusqlite::Connection;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::thread;
 use tokio::sync::oneshot;
 
 type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
+
+thread_local! {
+    /// `read_now` connections of this thread, by database path.
+    static LOCAL_READERS: RefCell<HashMap<PathBuf, Rc<Connection>>> = RefCell::new(HashMap::new());
+}
 type WriteJob = Box<dyn FnOnce() + Send>;
 
 /// Cheap-clone handle to one SQLite database file.
@@ -23,6 +31,7 @@ struct DbInner {
     writer: Sender<WriteJob>,
     readers: Sender<ReadJob>,
     writer_thread: thread::ThreadId,
+    dev: bool,
 }
 
 fn trace_sql(event: rusqlite::trace::TraceEvent<'_>) {
@@ -114,12 +123,31 @@ impl Db {
                 writer: wtx,
                 readers: rtx,
                 writer_thread: writer.thread().id(),
+                dev,
             }),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Runs `f` right here, on this thread's own `query_only` connection to the database (opened on first
+    /// use and kept for the thread's life). For short queries on the request path: no thread hand-off,
+    /// which costs more than a point lookup. Long queries belong on `read`.
+    pub fn read_now<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = LOCAL_READERS.with(|m| -> Result<Rc<Connection>, StoreError> {
+            if let Some(c) = m.borrow().get(&self.inner.path) {
+                return Ok(c.clone());
+            }
+            let c = Rc::new(open_connection(&self.inner.path, true, self.inner.dev)?);
+            m.borrow_mut().insert(self.inner.path.clone(), c.clone());
+            Ok(c)
+        })?;
+        f(&conn)
     }
 
     /// Runs `f` on a reader connection.

@@ -4,7 +4,6 @@ use super::{Db, StoreError};
 use rusqlite::params;
 use serde_json::Value;
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 /// One `_logs` row.
 #[derive(Debug, Clone)]
@@ -16,47 +15,57 @@ pub struct LogEntry {
     pub created: String,
 }
 
-/// Sends log rows to the auxiliary database in batches (every 3 s or 200 rows).
+/// Buffers log rows and writes them to the auxiliary database in batches (every 3 s, or as soon as
+/// 500 rows wait). Queuing a row is a push under a short mutex: no task wake-up per request.
 #[derive(Clone)]
 pub struct LogWriter {
-    tx: mpsc::Sender<LogEntry>,
+    inner: std::sync::Arc<Buffer>,
 }
 
+struct Buffer {
+    rows: parking_lot::Mutex<Vec<LogEntry>>,
+    full: tokio::sync::Notify,
+}
+
+/// Rows that trigger an early flush.
+const BATCH: usize = 500;
+/// Rows kept at most while the database lags behind; newer rows are dropped.
+const MAX_PENDING: usize = 20_000;
+
 impl LogWriter {
-    /// Starts the batching task on the current tokio runtime.
+    /// Starts the flushing task on the current tokio runtime.
     pub fn start(aux: Db) -> LogWriter {
-        let (tx, mut rx) = mpsc::channel::<LogEntry>(10_000);
+        let inner = std::sync::Arc::new(Buffer {
+            rows: parking_lot::Mutex::new(Vec::with_capacity(BATCH)),
+            full: tokio::sync::Notify::new(),
+        });
+        let buffer = inner.clone();
         tokio::spawn(async move {
-            let mut buf: Vec<LogEntry> = Vec::new();
-            let mut tick = tokio::time::interval(Duration::from_secs(3));
             loop {
                 tokio::select! {
-                    entry = rx.recv() => match entry {
-                        Some(e) => {
-                            buf.push(e);
-                            if buf.len() >= 200 {
-                                flush(&aux, std::mem::take(&mut buf)).await;
-                            }
-                        }
-                        None => {
-                            flush(&aux, std::mem::take(&mut buf)).await;
-                            break;
-                        }
-                    },
-                    _ = tick.tick() => {
-                        if !buf.is_empty() {
-                            flush(&aux, std::mem::take(&mut buf)).await;
-                        }
-                    }
+                    _ = tokio::time::sleep(Duration::from_secs(3)) => {}
+                    _ = buffer.full.notified() => {}
+                }
+                let rows = std::mem::take(&mut *buffer.rows.lock());
+                flush(&aux, rows).await;
+                if std::sync::Arc::strong_count(&buffer) == 1 {
+                    break;
                 }
             }
         });
-        LogWriter { tx }
+        LogWriter { inner }
     }
 
-    /// Queues a row; drops it when the queue is full rather than slowing the request.
+    /// Queues a row; drops it when too many are pending rather than slowing the request.
     pub fn log(&self, entry: LogEntry) {
-        let _ = self.tx.try_send(entry);
+        let mut rows = self.inner.rows.lock();
+        if rows.len() >= MAX_PENDING {
+            return;
+        }
+        rows.push(entry);
+        if rows.len() == BATCH {
+            self.inner.full.notify_one();
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Statements built from resolver output: a page of records (ids and sort keys first, then the rows),
 //! its count, rule checks on one record, and the create rule's one-row CTE (spec 02 §3, 03 §8).
 
-use super::resolver::{RecordResolver, RequestInfo, ResolverMode};
+use super::resolver::{CollectionSet, RecordResolver, RequestInfo, ResolverMode};
 use super::sql::ident;
 use super::StoreError;
 use crate::filter::{self, Expr, FilterError, ParamSink, SqlValue};
@@ -201,12 +201,12 @@ pub fn record_exists_where(
 /// The create rule check (spec 03 §8): the new record's values as a one-row CTE named
 /// `<collection>__pb_create__`, record fields referring to the new values and relation paths joining
 /// the real tables. Returns the statement and its parameters; run it with [`exists_query`].
-pub fn create_rule_statement(
-    c: &Collection,
-    all: &[Collection],
+pub fn create_rule_statement<'a>(
+    c: &'a Collection,
+    all: impl Into<CollectionSet<'a>>,
     rule: &Expr,
     record: &Record,
-    info: &RequestInfo,
+    info: &'a RequestInfo,
 ) -> Result<(String, Vec<Param>), FilterError> {
     let cte = format!("{}__pb_create__", c.name);
     let mut params: Vec<Param> = Vec::with_capacity(c.fields.len());

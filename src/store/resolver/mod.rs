@@ -78,10 +78,65 @@ impl From<bool> for ResolverMode {
     }
 }
 
+/// The collections a resolver may reach: owned (inside a collection save) or the app's shared cache
+/// (request paths, so nothing is cloned per request).
+#[derive(Debug, Clone, Copy)]
+pub enum CollectionSet<'a> {
+    Owned(&'a [Collection]),
+    Shared(&'a [std::sync::Arc<Collection>]),
+}
+
+impl<'a> CollectionSet<'a> {
+    /// A collection by id, or by name case-insensitively.
+    pub fn find(&self, id_or_name: &str) -> Option<&'a Collection> {
+        match *self {
+            CollectionSet::Owned(all) => all
+                .iter()
+                .find(|c| c.id == id_or_name)
+                .or_else(|| all.iter().find(|c| c.name.eq_ignore_ascii_case(id_or_name))),
+            CollectionSet::Shared(all) => all
+                .iter()
+                .find(|c| c.id == id_or_name)
+                .or_else(|| all.iter().find(|c| c.name.eq_ignore_ascii_case(id_or_name)))
+                .map(|c| &**c),
+        }
+    }
+}
+
+impl<'a> From<&'a [Collection]> for CollectionSet<'a> {
+    fn from(all: &'a [Collection]) -> Self {
+        CollectionSet::Owned(all)
+    }
+}
+
+impl<'a> From<&'a Vec<Collection>> for CollectionSet<'a> {
+    fn from(all: &'a Vec<Collection>) -> Self {
+        CollectionSet::Owned(all)
+    }
+}
+
+impl<'a> From<&'a [std::sync::Arc<Collection>]> for CollectionSet<'a> {
+    fn from(all: &'a [std::sync::Arc<Collection>]) -> Self {
+        CollectionSet::Shared(all)
+    }
+}
+
+impl<'a> From<&'a std::sync::Arc<Vec<std::sync::Arc<Collection>>>> for CollectionSet<'a> {
+    fn from(all: &'a std::sync::Arc<Vec<std::sync::Arc<Collection>>>) -> Self {
+        CollectionSet::Shared(all)
+    }
+}
+
+impl<'a> From<&'a Vec<std::sync::Arc<Collection>>> for CollectionSet<'a> {
+    fn from(all: &'a Vec<std::sync::Arc<Collection>>) -> Self {
+        CollectionSet::Shared(all)
+    }
+}
+
 /// Resolves identifiers of `collection` (the row is known as `base_alias`, by default its name).
 pub struct RecordResolver<'a> {
     collection: &'a Collection,
-    all: &'a [Collection],
+    all: CollectionSet<'a>,
     request: Option<&'a RequestInfo>,
     mode: ResolverMode,
     /// Alias of the current row in the outer statement.
@@ -102,7 +157,7 @@ impl<'a> RecordResolver<'a> {
     /// (true) or [`ResolverMode::ClientFilter`] (false).
     pub fn new(
         collection: &'a Collection,
-        all: &'a [Collection],
+        all: impl Into<CollectionSet<'a>>,
         request: Option<&'a RequestInfo>,
         allow_hidden: bool,
     ) -> Self {
@@ -112,13 +167,13 @@ impl<'a> RecordResolver<'a> {
     /// A resolver over `collection`'s own table in the given mode.
     pub fn with_mode(
         collection: &'a Collection,
-        all: &'a [Collection],
+        all: impl Into<CollectionSet<'a>>,
         request: Option<&'a RequestInfo>,
         mode: ResolverMode,
     ) -> Self {
         RecordResolver {
             collection,
-            all,
+            all: all.into(),
             request,
             mode,
             base_alias: collection.name.clone(),
@@ -202,10 +257,7 @@ impl<'a> RecordResolver<'a> {
 
     /// Finds a collection by id, or by name case-insensitively.
     fn find_collection(&self, id_or_name: &str) -> Option<&'a Collection> {
-        let all = self.all;
-        all.iter()
-            .find(|c| c.id == id_or_name)
-            .or_else(|| all.iter().find(|c| c.name.eq_ignore_ascii_case(id_or_name)))
+        self.all.find(id_or_name)
     }
 
     /// Registers a join (a join with the same alias is kept as is). In client-filter mode a join to
