@@ -148,7 +148,7 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
     }
     if let Some(w) = app.log_writer() {
         w.log(LogEntry {
-            id: crate::model::auth_options::random_id(15),
+            id: crate::store::logs::next_log_id(),
             level,
             message: format!("{method} {url}"),
             data,

@@ -110,6 +110,14 @@ pub fn trigger(
     last: impl FnOnce(&mut ModelEvent) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
     let (model_hook, collection_hook, record_hook) = hooks_of(app.hooks(), stage);
+    let specific_empty = match &mev.model {
+        Model::Collection(_) => collection_hook.is_empty(),
+        Model::Record(..) => record_hook.is_empty(),
+    };
+    if model_hook.is_empty() && specific_empty {
+        // nothing bound: run the default action directly, without building the events
+        return last(mev);
+    }
     model_hook.trigger(mev, |mev| {
         let error = mev.error.clone();
         match &mev.model {
@@ -176,6 +184,7 @@ pub fn run(
     };
     let result = trigger(app, Stage::Main(op), &mut mev, body);
     match result {
+        Ok(()) if !has_handlers(app, Stage::AfterSuccess(op), &mev.model) => Ok(mev.model),
         Ok(()) => {
             let app2 = app.clone();
             let mut done = ModelEvent {
@@ -200,6 +209,16 @@ pub fn run(
             Err(err)
         }
     }
+}
+
+/// True when any handler is bound to `stage` for this kind of model.
+fn has_handlers(app: &App, stage: Stage, model: &Model) -> bool {
+    let (model_hook, collection_hook, record_hook) = hooks_of(app.hooks(), stage);
+    !model_hook.is_empty()
+        || match model {
+            Model::Collection(_) => !collection_hook.is_empty(),
+            Model::Record(..) => !record_hook.is_empty(),
+        }
 }
 
 fn clone_model(m: &Model) -> Model {

@@ -15,6 +15,27 @@ pub struct LogEntry {
     pub created: String,
 }
 
+/// A time-ordered id in PocketBase's `[a-z0-9]{15}` shape: 9 base-36 digits of milliseconds and a
+/// 6-digit per-process counter. Ordered ids append to the primary-key index instead of landing at
+/// random places in it, which makes the batched inserts much cheaper.
+pub fn next_log_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let millis = chrono::Utc::now().timestamp_millis().max(0) as u64;
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed) % 36u64.pow(6);
+    let mut out = [b'0'; 15];
+    let mut put = |mut v: u64, from: usize, width: usize| {
+        for i in (from..from + width).rev() {
+            out[i] = DIGITS[(v % 36) as usize];
+            v /= 36;
+        }
+    };
+    put(millis, 0, 9);
+    put(n, 9, 6);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Buffers log rows and writes them to the auxiliary database in batches (every 3 s, or as soon as
 /// 500 rows wait). Queuing a row is a push under a short mutex: no task wake-up per request.
 #[derive(Clone)]

@@ -290,10 +290,28 @@ fn pattern_matches(pattern: &str, s: &str) -> bool {
     if pattern.is_empty() {
         return true;
     }
-    match Regex::new(pattern) {
-        Ok(re) => re.is_match(s),
-        Err(_) => true,
+    match cached_regex(pattern) {
+        Some(re) => re.is_match(s),
+        None => true,
     }
+}
+
+/// Field patterns compiled once (a collection has few; the cache is cleared if it ever grows large).
+fn cached_regex(pattern: &str) -> Option<Regex> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(hit) = map.get(pattern) {
+        return hit.clone();
+    }
+    if map.len() >= 1000 {
+        map.clear();
+    }
+    let compiled = Regex::new(pattern).ok();
+    map.insert(pattern.to_string(), compiled.clone());
+    compiled
 }
 
 fn invalid_format() -> ValidationError {
