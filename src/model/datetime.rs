@@ -4,7 +4,17 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 
 /// The canonical text of `t`.
 pub fn format(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.timestamp_subsec_millis().min(999)
+    )
 }
 
 /// Now, in the canonical text format.

@@ -30,12 +30,8 @@ fn scalar_from(v: ValueRef) -> SqlScalar {
     }
 }
 
-fn select_list(c: &Collection) -> String {
-    c.fields
-        .iter()
-        .map(|f| format!("{}.{}", ident(&c.name), ident(&f.name)))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn select_list(c: &Collection) -> std::sync::Arc<str> {
+    super::sql::column_list(c)
 }
 
 fn row_to_record(c: &Collection, row: &rusqlite::Row) -> rusqlite::Result<Record> {

@@ -65,13 +65,8 @@ fn scalar(v: ValueRef) -> SqlScalar {
     }
 }
 
-fn columns(c: &Collection) -> String {
-    let table = ident(&c.name);
-    c.fields
-        .iter()
-        .map(|f| format!("{table}.{}", ident(&f.name)))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn columns(c: &Collection) -> std::sync::Arc<str> {
+    super::sql::column_list(c)
 }
 
 /// Reads the collection's fields from `row`, starting at column `first`.
