@@ -3,7 +3,7 @@
 use super::auth_state::Requester;
 use super::record_files::{self, FilePart};
 use super::record_json::{record_json, visibility_for};
-use super::record_write::{create_in, delete_in, update_in, RecordInput};
+use super::record_write::{create_in, delete_in, ensure_record_id, update_in, RecordInput};
 use crate::app::{App, AppError};
 use crate::model::{Errors, ValidationError};
 use crate::store::resolver::RequestInfo;
@@ -307,21 +307,8 @@ async fn attach_uploads(
                 });
             }
         };
-        if is_new
-            && sub
-                .input
-                .body
-                .get("id")
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty)
-        {
-            let pattern = match c.field("id").map(|f| &f.kind) {
-                Some(crate::model::FieldKind::Text(o)) => o.autogenerate_pattern.clone(),
-                _ => String::new(),
-            };
-            if let Some(id) = crate::model::field::value::generate_from_pattern(&pattern) {
-                sub.input.body.insert("id".into(), Value::String(id));
-            }
+        if is_new {
+            ensure_record_id(&c, &mut sub.input.body);
         }
         let record_id = sub
             .id

@@ -207,22 +207,44 @@ fn prepare_uploads(
         "Failed to update record."
     };
     let uploads = record_files::plan(c, parts).map_err(|e| AppError::validation(failure, e))?;
-    if is_new
-        && !uploads.is_empty()
-        && body
-            .get("id")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-    {
-        let pattern = match c.field("id").map(|f| &f.kind) {
-            Some(crate::model::FieldKind::Text(o)) => o.autogenerate_pattern.clone(),
-            _ => String::new(),
-        };
-        if let Some(id) = crate::model::field::value::generate_from_pattern(&pattern) {
-            body.insert("id".into(), Value::String(id));
-        }
+    if is_new && !uploads.is_empty() {
+        ensure_record_id(c, body);
     }
     Ok(uploads)
+}
+
+/// Puts a generated id into a create body that has none (the storage key of its uploads needs it).
+pub fn ensure_record_id(c: &Collection, body: &mut Map<String, Value>) {
+    if body
+        .get("id")
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.is_empty())
+    {
+        return;
+    }
+    let pattern = match c.field("id").map(|f| &f.kind) {
+        Some(crate::model::FieldKind::Text(o)) => o.autogenerate_pattern.clone(),
+        _ => String::new(),
+    };
+    if let Some(id) = crate::model::field::value::generate_from_pattern(&pattern) {
+        body.insert("id".into(), Value::String(id));
+    }
+}
+
+/// Writes the uploads, runs `work` in a write transaction, and removes the uploads again if it fails.
+async fn with_uploads<T: Send + 'static>(
+    app: &App,
+    c: &Collection,
+    record_id: &str,
+    uploads: &[Upload],
+    work: impl FnOnce(&Tx) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    record_files::write(app, c, record_id, uploads).await?;
+    let result = app.db().write(work).await;
+    if result.is_err() {
+        record_files::remove(app, &record_files::keys(c, record_id, uploads)).await;
+    }
+    result
 }
 
 /// `POST /api/collections/{c}/records`.
@@ -240,29 +262,15 @@ pub async fn create(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    record_files::write(app, &c, &id, &uploads).await?;
-    let keys = record_files::keys(&c, &id, &uploads);
     let (app2, c2, r2) = (app.clone(), c.clone(), requester.clone());
-    let saved = app
-        .db()
-        .write(move |tx| {
-            create_in(
-                &app2,
-                tx,
-                &c2,
-                &RecordInput { body, uploads },
-                &r2,
-                &mut info,
-            )
-        })
-        .await;
-    let saved = match saved {
-        Ok(s) => s,
-        Err(e) => {
-            record_files::remove(app, &keys).await;
-            return Err(e);
-        }
+    let input = RecordInput {
+        body,
+        uploads: uploads.clone(),
     };
+    let saved = with_uploads(app, &c, &id, &uploads, move |tx| {
+        create_in(&app2, tx, &c2, &input, &r2, &mut info)
+    })
+    .await?;
     Ok(record_json(
         &c,
         &saved,
@@ -281,30 +289,15 @@ pub async fn update(
     mut info: RequestInfo,
 ) -> Result<Value, AppError> {
     let uploads = prepare_uploads(&c, &mut body, parts, false)?;
-    record_files::write(app, &c, id, &uploads).await?;
-    let keys = record_files::keys(&c, id, &uploads);
     let (app2, c2, r2, id2) = (app.clone(), c.clone(), requester.clone(), id.to_string());
-    let saved = app
-        .db()
-        .write(move |tx| {
-            update_in(
-                &app2,
-                tx,
-                &c2,
-                &id2,
-                &RecordInput { body, uploads },
-                &r2,
-                &mut info,
-            )
-        })
-        .await;
-    let saved = match saved {
-        Ok(s) => s,
-        Err(e) => {
-            record_files::remove(app, &keys).await;
-            return Err(e);
-        }
+    let input = RecordInput {
+        body,
+        uploads: uploads.clone(),
     };
+    let saved = with_uploads(app, &c, id, &uploads, move |tx| {
+        update_in(&app2, tx, &c2, &id2, &input, &r2, &mut info)
+    })
+    .await?;
     Ok(record_json(
         &c,
         &saved,

@@ -19,7 +19,8 @@ impl ToSql for SqlScalar {
     }
 }
 
-fn scalar_from(v: ValueRef) -> SqlScalar {
+/// A column value as read from SQLite (text and blobs as lossy UTF-8).
+pub(crate) fn scalar_from(v: ValueRef) -> SqlScalar {
     match v {
         ValueRef::Null => SqlScalar::Null,
         ValueRef::Integer(i) => SqlScalar::Int(i),

@@ -4,7 +4,7 @@
 use super::records::{bind_params, Param};
 use super::sql::ident;
 use super::StoreError;
-use crate::model::field::value::{from_sql_value, SqlScalar};
+use crate::model::field::value::from_sql_value;
 use crate::model::index::Index;
 use crate::model::record::Record;
 use crate::model::{Collection, Field};
@@ -26,16 +26,7 @@ pub struct Condition<'a> {
     pub params: &'a [Param],
 }
 
-fn scalar_from(v: ValueRef) -> SqlScalar {
-    match v {
-        ValueRef::Null => SqlScalar::Null,
-        ValueRef::Integer(i) => SqlScalar::Int(i),
-        ValueRef::Real(f) => SqlScalar::Real(f),
-        ValueRef::Text(t) | ValueRef::Blob(t) => {
-            SqlScalar::Text(String::from_utf8_lossy(t).into_owned())
-        }
-    }
-}
+use super::records::scalar_from;
 
 fn ids_json(ids: &[String]) -> Result<String, StoreError> {
     serde_json::to_string(ids).map_err(|e| StoreError::Io(e.to_string()))

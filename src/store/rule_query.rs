@@ -8,7 +8,6 @@ use crate::filter::{self, Expr, FilterError, ParamSink, SqlValue};
 use crate::model::field::value::{from_sql_value, to_sql_value, zero_value, SqlScalar};
 use crate::model::record::Record;
 use crate::model::Collection;
-use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use std::collections::HashMap;
 
@@ -54,16 +53,7 @@ fn bind(stmt: &mut rusqlite::Statement, params: &[Param]) -> Result<(), StoreErr
     Ok(())
 }
 
-fn scalar(v: ValueRef) -> SqlScalar {
-    match v {
-        ValueRef::Null => SqlScalar::Null,
-        ValueRef::Integer(i) => SqlScalar::Int(i),
-        ValueRef::Real(f) => SqlScalar::Real(f),
-        ValueRef::Text(t) | ValueRef::Blob(t) => {
-            SqlScalar::Text(String::from_utf8_lossy(t).into_owned())
-        }
-    }
-}
+use super::records::scalar_from as scalar;
 
 fn columns(c: &Collection) -> std::sync::Arc<str> {
     super::sql::column_list(c)
