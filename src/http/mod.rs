@@ -37,9 +37,10 @@ async fn fallback(method: Method) -> Response {
     }
 }
 
-/// Known path, unsupported method: PocketBase answers 404 as well.
-async fn method_not_allowed() -> Response {
-    ApiError::not_found().into_response()
+/// Known path, unsupported method: PocketBase answers as for an unknown route (404; GET falls through to
+/// the static files).
+async fn method_not_allowed(method: Method) -> Response {
+    fallback(method).await
 }
 
 /// The full API router with its middleware.
