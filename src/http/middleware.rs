@@ -87,6 +87,14 @@ pub fn real_ip(app: &App, headers: &HeaderMap, remote: Option<IpAddr>) -> String
     remote.map(|ip| ip.to_string()).unwrap_or_default()
 }
 
+fn header_text(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// Routes whose successful requests are not logged.
 fn skip_success_log(path: &str) -> bool {
     path == "/api/realtime"
@@ -98,9 +106,25 @@ fn skip_success_log(path: &str) -> bool {
 /// Writes one `_logs` row per request, off the request path.
 pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Response {
     let start = Instant::now();
+    let settings = app.settings();
+    if settings.logs.max_days <= 0 {
+        return next.run(req).await;
+    }
     let method = req.method().to_string();
     let uri = req.uri().clone();
-    let headers = req.headers().clone();
+    let (referer, user_agent) = (
+        header_text(req.headers(), "referer"),
+        header_text(req.headers(), "user-agent"),
+    );
+    // only the headers the real-IP resolution may read are kept
+    let mut proxy_headers = HeaderMap::new();
+    for name in &settings.trusted_proxy.headers {
+        if let Ok(n) = axum::http::HeaderName::from_bytes(name.as_bytes()) {
+            if let Some(v) = req.headers().get(&n) {
+                proxy_headers.insert(n, v.clone());
+            }
+        }
+    }
     let remote = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -108,14 +132,9 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
     let auth_name = req
         .extensions()
         .get::<Requester>()
-        .cloned()
-        .flatten()
+        .and_then(|r| r.as_ref())
         .map(|a| (a.collection.name.clone(), a.record.id().to_string()));
     let res = next.run(req).await;
-    let settings = app.settings();
-    if settings.logs.max_days <= 0 {
-        return res;
-    }
     let error = res.extensions().get::<LoggedError>().map(|e| e.0.clone());
     if error.is_none() && skip_success_log(uri.path()) {
         return res;
@@ -131,8 +150,8 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
         "url": url,
         "method": method,
         "status": res.status().as_u16(),
-        "referer": headers.get("referer").and_then(|v| v.to_str().ok()).unwrap_or(""),
-        "userAgent": headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or(""),
+        "referer": referer,
+        "userAgent": user_agent,
         "auth": auth_name.as_ref().map(|a| a.0.clone()).unwrap_or_default(),
     });
     if let Some(e) = &error {
@@ -141,7 +160,7 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
     }
     if settings.logs.log_ip {
         data["remoteIP"] = json!(remote.map(|r| r.to_string()).unwrap_or_default());
-        data["userIP"] = json!(real_ip(&app, &headers, remote));
+        data["userIP"] = json!(real_ip(&app, &proxy_headers, remote));
     }
     if settings.logs.log_auth_id {
         data["authId"] = json!(auth_name.map(|a| a.1).unwrap_or_default());
