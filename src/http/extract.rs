@@ -8,6 +8,15 @@ use axum::http::request::Parts;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
+/// The request's Content-Type, lower-cased ("" when missing).
+fn content_type(req: &Request) -> String {
+    req.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_lowercase()
+}
+
 /// A parsed request body. JSON bodies keep their shape; forms become string values. Empty → `{}`.
 pub struct Body(pub Value);
 
@@ -15,12 +24,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_lowercase();
+        let content_type = content_type(&req);
         if content_type.starts_with("multipart/form-data") {
             let mut mp = axum::extract::Multipart::from_request(req, state)
                 .await
@@ -240,12 +244,7 @@ impl<S: Send + Sync> FromRequest<S> for RecordBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_lowercase();
+        let content_type = content_type(&req);
         let generic =
             || ApiError::bad_request("Something went wrong while processing your request.");
         if content_type.starts_with("multipart/form-data") {
