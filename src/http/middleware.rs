@@ -9,7 +9,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
@@ -103,6 +102,36 @@ fn skip_success_log(path: &str) -> bool {
         || !path.starts_with("/api/")
 }
 
+/// The `data` of a request log row, serialized once, in PocketBase's key order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestLogData<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    exec_time: f64,
+    url: &'a str,
+    method: &'a str,
+    status: u16,
+    referer: &'a str,
+    user_agent: &'a str,
+    auth: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    /// Written as `null` next to an error.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "null")]
+    details: Option<()>,
+    #[serde(rename = "remoteIP", skip_serializing_if = "Option::is_none")]
+    remote_ip: Option<&'a str>,
+    #[serde(rename = "userIP", skip_serializing_if = "Option::is_none")]
+    user_ip: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_id: Option<&'a str>,
+}
+
+fn null<S: serde::Serializer>(_: &Option<()>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_unit()
+}
+
 /// Writes one `_logs` row per request, off the request path.
 pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Response {
     let start = Instant::now();
@@ -144,33 +173,38 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
         return res;
     }
     let url = super::extract::percent_decode(&uri.to_string());
-    let mut data = json!({
-        "type": "request",
-        "execTime": start.elapsed().as_secs_f64() * 1000.0,
-        "url": url,
-        "method": method,
-        "status": res.status().as_u16(),
-        "referer": referer,
-        "userAgent": user_agent,
-        "auth": auth_name.as_ref().map(|a| a.0.clone()).unwrap_or_default(),
-    });
-    if let Some(e) = &error {
-        data["error"] = json!(e);
-        data["details"] = serde_json::Value::Null;
-    }
-    if settings.logs.log_ip {
-        data["remoteIP"] = json!(remote.map(|r| r.to_string()).unwrap_or_default());
-        data["userIP"] = json!(real_ip(&app, &proxy_headers, remote));
-    }
-    if settings.logs.log_auth_id {
-        data["authId"] = json!(auth_name.map(|a| a.1).unwrap_or_default());
-    }
+    let (remote_ip, user_ip) = if settings.logs.log_ip {
+        (
+            Some(remote.map(|r| r.to_string()).unwrap_or_default()),
+            Some(real_ip(&app, &proxy_headers, remote)),
+        )
+    } else {
+        (None, None)
+    };
+    let data = RequestLogData {
+        kind: "request",
+        exec_time: start.elapsed().as_secs_f64() * 1000.0,
+        url: &url,
+        method: &method,
+        status: res.status().as_u16(),
+        referer: &referer,
+        user_agent: &user_agent,
+        auth: auth_name.as_ref().map_or("", |a| a.0.as_str()),
+        error: error.as_deref(),
+        details: error.as_ref().map(|_| ()),
+        remote_ip: remote_ip.as_deref(),
+        user_ip: user_ip.as_deref(),
+        auth_id: settings
+            .logs
+            .log_auth_id
+            .then(|| auth_name.as_ref().map_or("", |a| a.1.as_str())),
+    };
     if let Some(w) = app.log_writer() {
         w.log(LogEntry {
             id: crate::store::logs::next_log_id(),
             level,
             message: format!("{method} {url}"),
-            data,
+            data: serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()),
             created: crate::model::datetime::now(),
         });
     }
