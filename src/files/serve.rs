@@ -262,8 +262,8 @@ impl RangeError {
     /// Go's error text (the 416 body, followed by a newline).
     pub fn message(self) -> &'static str {
         match self {
-            RangeError::Invalid => "invalid range",
-            RangeError::NoOverlap => "invalid range: failed to overlap",
+            RangeError::Invalid => "Invalid Range header.",
+            RangeError::NoOverlap => "The requested range is not satisfiable.",
         }
     }
 }

@@ -43,8 +43,11 @@ pub struct ThumbSize {
 }
 
 impl ThumbSize {
-    /// Parses `^(\d+)x(\d+)(t|b|f)?$`; `None` for anything else and for `0x0*`.
+    /// Parses `^(\d+)x(\d+)(t|b|f)?$` and the aliases of [`canonical_thumb`]; `None` for anything
+    /// else and for `0x0*`.
     pub fn parse(s: &str) -> Option<ThumbSize> {
+        let canonical = crate::model::field::canonical_thumb(s);
+        let s = canonical.as_str();
         let (body, mode) = match s.as_bytes().last()? {
             b't' => (&s[..s.len() - 1], ThumbMode::Top),
             b'b' => (&s[..s.len() - 1], ThumbMode::Bottom),
@@ -249,6 +252,13 @@ mod tests {
             let s = ThumbSize::parse(ok).unwrap_or_else(|| panic!("{ok}"));
             assert_eq!(s.to_string(), ok);
         }
+        for (alias, canonical) in [
+            ("100x100!", "100x100"),
+            ("100x", "100x0"),
+            ("x100", "0x100"),
+        ] {
+            assert_eq!(ThumbSize::parse(alias).unwrap().to_string(), canonical);
+        }
         for bad in [
             "",
             "0x0",
@@ -256,9 +266,10 @@ mod tests {
             "0x0b",
             "0x0f",
             "abc",
-            "100x",
-            "x100",
-            "100x100!",
+            "x",
+            "0x",
+            "x0",
+            "100x100t!",
             "10x10x",
             "-1x5",
             "10 x10",

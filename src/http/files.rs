@@ -160,8 +160,9 @@ pub async fn download(
             if e == RangeError::NoOverlap {
                 set(&mut h, header::CONTENT_RANGE, &format!("bytes */{size}"));
             }
-            set(&mut h, header::CONTENT_TYPE, "text/plain; charset=utf-8");
-            let body = format!("{}\n", e.message());
+            set(&mut h, header::CONTENT_TYPE, "application/json");
+            let body =
+                serde_json::json!({"data": {}, "message": e.message(), "status": 416}).to_string();
             return finish(StatusCode::RANGE_NOT_SATISFIABLE, h, Body::from(body));
         }
     };

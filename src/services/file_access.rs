@@ -7,6 +7,7 @@ use super::rules::{self, RequestInfo};
 use crate::app::{App, AppError};
 use crate::auth::token::{self, TokenType};
 use crate::files::{self, StoredObject, DEFAULT_THUMBS, THUMB_SOURCE_TYPES};
+use crate::model::field::canonical_thumb;
 use crate::model::field::FieldKind;
 use crate::model::record::Record;
 use crate::model::{Collection, Field};
@@ -236,6 +237,8 @@ pub async fn download(app: &App, req: DownloadRequest) -> Result<Download, AppEr
     let original = files::record_key(&dir_col, &dir_rec, &req.filename);
     let mut served = (original.clone(), req.filename.clone());
     if let Some(thumb) = req.thumb.as_deref().filter(|t| !t.is_empty()) {
+        let thumb = canonical_thumb(thumb);
+        let thumb = thumb.as_str();
         let allowed = DEFAULT_THUMBS.contains(&thumb) || options.thumbs.iter().any(|t| t == thumb);
         if allowed {
             let attrs = store

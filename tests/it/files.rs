@@ -257,12 +257,16 @@ async fn ranges_and_conditionals() {
     assert_eq!(header(&res, "content-range"), "bytes */12");
     assert!(res.headers().get("cache-control").is_none());
     assert_eq!(
-        res.text().await.unwrap(),
-        "invalid range: failed to overlap\n"
+        res.json::<Value>().await.unwrap(),
+        json!({"data": {}, "message": "The requested range is not satisfiable.", "status": 416})
     );
     let res = get(&s, &p, &[("Range", "garbage")]).await;
     assert_eq!(res.status(), 416);
-    assert_eq!(res.text().await.unwrap(), "invalid range\n");
+    assert_eq!(header(&res, "content-type"), "application/json");
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"data": {}, "message": "Invalid Range header.", "status": 416})
+    );
     let lm = header(&get(&s, &p, &[]).await, "last-modified");
     let res = get(&s, &p, &[("If-Modified-Since", lm.as_str())]).await;
     assert_eq!(res.status(), 304);
@@ -318,6 +322,26 @@ async fn thumbs() {
             stored.exists() && stored.with_extension("PNG.attrs").exists(),
             "{stored:?}"
         );
+    }
+    // the guide's aliases serve the canonical thumbs
+    for (alias, canonical, w, h) in [
+        ("40x", "40x0", 40, 20),
+        ("x30", "0x30", 60, 30),
+        ("100x100!", "100x100", 100, 100),
+    ] {
+        let res = get(
+            &s,
+            &format!("/api/files/docs/{id}/{name}?thumb={alias}"),
+            &[],
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            header(&res, "content-disposition"),
+            format!("inline; filename=\"{canonical}_{name}\"")
+        );
+        let img = image::load_from_memory(&res.bytes().await.unwrap()).unwrap();
+        assert_eq!((img.width(), img.height()), (w, h), "{alias}");
     }
     // the second request serves the stored thumb
     let stored = s

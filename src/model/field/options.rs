@@ -20,6 +20,30 @@ fn de_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }
 
+/// Thumb sizes, with the guide-style aliases rewritten to PocketBase's forms (see [`canonical_thumb`]).
+fn de_thumbs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(de_list(d)?.iter().map(|t| canonical_thumb(t)).collect())
+}
+
+/// Rewrites the thumb aliases a widely read guide uses, which PocketBase itself rejects, to the
+/// forms PocketBase accepts: `WxH!` (crop) → `WxH`, `Wx` (width only) → `Wx0`, `xH` (height only) →
+/// `0xH`. Any other text is returned unchanged (and validated as it is).
+pub fn canonical_thumb(thumb: &str) -> String {
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if let Some(body) = thumb.strip_suffix('!') {
+        if let Some((w, h)) = body.split_once('x') {
+            if digits(w) && digits(h) {
+                return body.to_string();
+            }
+        }
+    } else if let Some(w) = thumb.strip_suffix('x').filter(|w| digits(w)) {
+        return format!("{w}x0");
+    } else if let Some(h) = thumb.strip_prefix('x').filter(|h| digits(h)) {
+        return format!("0x{h}");
+    }
+    thumb.to_string()
+}
+
 /// Accepts null as "" (Go decodes `null` into a zero string).
 fn de_str<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
@@ -148,7 +172,7 @@ pub struct FileOptions {
     pub max_size: i64,
     #[serde(deserialize_with = "de_list")]
     pub mime_types: Vec<String>,
-    #[serde(deserialize_with = "de_list")]
+    #[serde(deserialize_with = "de_thumbs")]
     pub thumbs: Vec<String>,
     pub protected: bool,
     pub required: bool,

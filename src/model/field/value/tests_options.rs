@@ -292,9 +292,21 @@ fn file_options() {
     let bad = json!({"code": "validation_match_invalid", "message": "Must be in a valid format."});
     assert_eq!(
         opts(
-            json!({"type": "file", "thumbs": ["100x100", "0x50", "100x0t", "100x100b", "100x100f", "0x0", "0x0t", "abc", "100X100", "100x"]})
+            json!({"type": "file", "thumbs": ["100x100", "0x50", "100x0t", "100x100b", "100x100f", "0x0", "0x0t", "abc", "100X100", "100x!"]})
         ),
         json!({"thumbs": {"5": not_in, "6": not_in, "7": bad, "8": bad, "9": bad}})
+    );
+    // the guide's aliases are accepted and stored in PocketBase's forms
+    let aliased: crate::model::field::FileOptions =
+        serde_json::from_value(json!({"thumbs": ["100x100!", "100x", "x100", "x", "100x100t"]}))
+            .unwrap();
+    assert_eq!(
+        aliased.thumbs,
+        ["100x100", "100x0", "0x100", "x", "100x100t"]
+    );
+    assert_eq!(
+        opts(json!({"type": "file", "thumbs": ["100x100!", "100x", "x100"]})),
+        json!({})
     );
     assert_eq!(
         opts(
