@@ -612,3 +612,53 @@ async fn view_records_serve_the_source_file() {
         404
     );
 }
+
+/// A multipart body cut anywhere (inside a part's headers, inside a file, before the closing
+/// boundary) answers 400 and creates nothing; PocketBase 0.40.6 creates a blank record for the first.
+#[tokio::test]
+async fn truncated_multipart_creates_nothing() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    collection(&s, &t, json!({"name": "docs", "createRule": "", "fields": [
+        {"name": "title", "type": "text"},
+        {"name": "one", "type": "file", "maxSelect": 1}]}))
+    .await;
+    let head = "--XX\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello";
+    for body in [
+        format!("{head}\r\n--XX\r\nContent-Disp"),
+        format!("{head}\r\n--XX\r\nContent-Disposition: form-data; name=\"one\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nabcdef"),
+        head.to_string(),
+    ] {
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/collections/docs/records", s.url))
+            .header("content-type", "multipart/form-data; boundary=XX")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{body:?}");
+        let json: Value = res.json().await.unwrap();
+        assert_eq!(json["status"], 400);
+    }
+    let list = s.get("/api/collections/docs/records", Some(&t)).await;
+    assert_eq!(list.body["totalItems"], 0);
+    let dir = s.data_dir().join("storage");
+    let stored = walk_files(&dir);
+    assert!(stored.is_empty(), "{stored:?}");
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
