@@ -1,6 +1,7 @@
 //! Files: object storage (a local directory with PocketBase's layout and `.attrs` sidecars), upload
 //! name normalization, content sniffing, thumbs and the framework-free serving rules.
 
+mod content;
 mod mime;
 mod mime_binary;
 mod mime_text;
@@ -8,6 +9,7 @@ mod name;
 pub mod serve;
 pub mod thumb;
 
+pub use content::{Content, DiskContent, Spool, SPILL_AT};
 pub use mime::{detect_extension, detect_mime, media_type, mime_allowed};
 pub use name::{normalize_name, random_suffix, snake_case};
 pub use thumb::{ThumbSize, DEFAULT_THUMBS, THUMB_SOURCE_TYPES};
@@ -103,8 +105,8 @@ fn blocking<T: Send + 'static>(
 }
 
 /// The sidecar JSON of the local driver (key order as PocketBase writes it).
-fn attrs_json(content_type: &str, metadata: Value, bytes: &[u8]) -> Vec<u8> {
-    let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(bytes));
+fn attrs_json(content_type: &str, metadata: Value, md5: [u8; 16]) -> Vec<u8> {
+    let md5 = base64::engine::general_purpose::STANDARD.encode(md5);
     let v = json!({
         "user.cache_control": "",
         "user.content_disposition": "",
@@ -146,8 +148,30 @@ fn put_blocking(
     write_atomic(path, bytes)?;
     write_atomic(
         &attrs_path(path),
-        &attrs_json(content_type, metadata, bytes),
+        &attrs_json(content_type, metadata, Md5::digest(bytes).into()),
     )
+}
+
+/// Writes uploaded content (copying a spilled part file by file, never through memory).
+fn put_content_blocking(path: &Path, content: &Content, metadata: Value) -> Result<(), FilesError> {
+    match content {
+        Content::Memory(bytes) => put_blocking(path, bytes, &detect_mime(bytes), metadata),
+        Content::Disk(d) => {
+            let dir = path
+                .parent()
+                .ok_or_else(|| FilesError::InvalidKey(path.display().to_string()))?;
+            std::fs::create_dir_all(dir)?;
+            let tmp = dir.join(format!(".tmp_{}", random_suffix(16)));
+            std::fs::copy(&d.path, &tmp)?;
+            std::fs::rename(&tmp, path).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
+            write_atomic(
+                &attrs_path(path),
+                &attrs_json(&detect_mime(content.head()), metadata, d.md5),
+            )
+        }
+    }
 }
 
 fn get_blocking(path: &Path) -> Result<StoredObject, FilesError> {
@@ -286,12 +310,13 @@ impl FileStore {
     pub async fn put(
         &self,
         key: &str,
-        bytes: bytes::Bytes,
+        content: &Content,
         original_name: &str,
     ) -> Result<(), FilesError> {
         let path = self.path_of(key)?;
         let metadata = json!({ "original-filename": truncate_bytes(original_name, 255) });
-        blocking(move || put_blocking(&path, &bytes, &detect_mime(&bytes), metadata)).await
+        let content = content.clone();
+        blocking(move || put_content_blocking(&path, &content, metadata)).await
     }
 
     /// Writes an object with a known content type and no metadata (thumbs).

@@ -13,7 +13,7 @@ async fn put_writes_the_sidecar() {
     let (_d, fs) = store();
     fs.put(
         "c/r/a.txt",
-        bytes::Bytes::from_static(b"hello world\n"),
+        &Content::from(bytes::Bytes::from_static(b"hello world\n")),
         "a.txt",
     )
     .await
@@ -69,7 +69,7 @@ async fn bad_keys_are_refused() {
     ] {
         assert!(
             matches!(
-                fs.put(key, bytes::Bytes::new(), "x").await,
+                fs.put(key, &Content::from(bytes::Bytes::new()), "x").await,
                 Err(FilesError::InvalidKey(_))
             ),
             "{key}"
@@ -91,7 +91,7 @@ async fn deletes_and_prefixes() {
         "c/r2/a.txt",
         "d/r/x.txt",
     ] {
-        fs.put(key, bytes::Bytes::from_static(b"x"), "x")
+        fs.put(key, &Content::from(bytes::Bytes::from_static(b"x")), "x")
             .await
             .unwrap();
     }
@@ -108,12 +108,20 @@ async fn deletes_and_prefixes() {
     assert!(!fs.root().join("c").exists());
     assert!(fs.exists("d/r/x.txt").await);
     // a prefix that is not a directory: a key prefix
-    fs.put("d/r/xy.txt", bytes::Bytes::from_static(b"x"), "x")
-        .await
-        .unwrap();
-    fs.put("d/r/z.txt", bytes::Bytes::from_static(b"x"), "x")
-        .await
-        .unwrap();
+    fs.put(
+        "d/r/xy.txt",
+        &Content::from(bytes::Bytes::from_static(b"x")),
+        "x",
+    )
+    .await
+    .unwrap();
+    fs.put(
+        "d/r/z.txt",
+        &Content::from(bytes::Bytes::from_static(b"x")),
+        "x",
+    )
+    .await
+    .unwrap();
     fs.delete_prefix("d/r/x").await.unwrap();
     assert!(!fs.exists("d/r/x.txt").await && !fs.exists("d/r/xy.txt").await);
     assert!(fs.exists("d/r/z.txt").await);
@@ -126,9 +134,13 @@ async fn thumbs_are_generated_once() {
     let img = image::RgbaImage::from_fn(200, 100, |x, _| image::Rgba([x as u8, 0, 0, 255]));
     let mut png = std::io::Cursor::new(Vec::new());
     img.write_to(&mut png, image::ImageFormat::Png).unwrap();
-    fs.put("c/r/a.png", bytes::Bytes::from(png.into_inner()), "a.png")
-        .await
-        .unwrap();
+    fs.put(
+        "c/r/a.png",
+        &Content::from(bytes::Bytes::from(png.into_inner())),
+        "a.png",
+    )
+    .await
+    .unwrap();
     let key = thumb_key("c", "r", "a.png", "50x50");
     let jobs: Vec<_> = (0..4)
         .map(|_| {
@@ -148,7 +160,7 @@ async fn thumbs_are_generated_once() {
     // a broken original fails (the caller then serves the original)
     fs.put(
         "c/r/bad.png",
-        bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\nbroken"),
+        &Content::from(bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\nbroken")),
         "bad.png",
     )
     .await
@@ -165,4 +177,29 @@ async fn thumbs_are_generated_once() {
         .ensure_thumb("c/r/a.png", &thumb_key("c", "r", "a.png", "0x0"), "0x0")
         .await
         .is_err());
+}
+
+#[tokio::test]
+async fn put_copies_a_spilled_part() {
+    let (dir, fs) = store();
+    let mut spool = Spool::new();
+    let chunk = vec![7u8; 256 * 1024];
+    for _ in 0..6 {
+        spool.push(&chunk).unwrap();
+    }
+    let content = spool.finish().unwrap();
+    assert!(matches!(content, Content::Disk(_)));
+    fs.put("c/r/big.bin", &content, "big.bin").await.unwrap();
+    let path = dir.path().join("storage/c/r/big.bin");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 6 * 256 * 1024);
+    let attrs: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("storage/c/r/big.bin.attrs")).unwrap(),
+    )
+    .unwrap();
+    let all = vec![7u8; 6 * 256 * 1024];
+    assert_eq!(
+        attrs["md5"],
+        base64::engine::general_purpose::STANDARD.encode(Md5::digest(&all))
+    );
+    assert_eq!(attrs["user.content_type"], "application/octet-stream");
 }

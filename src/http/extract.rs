@@ -221,7 +221,8 @@ pub struct UploadedFile {
     pub key: String,
     pub filename: String,
     pub content_type: String,
-    pub bytes: axum::body::Bytes,
+    /// In memory when small, else a temporary file (see [`crate::files::Spool`]).
+    pub content: crate::files::Content,
 }
 
 impl From<UploadedFile> for crate::services::record_files::FilePart {
@@ -229,15 +230,47 @@ impl From<UploadedFile> for crate::services::record_files::FilePart {
         crate::services::record_files::FilePart {
             key: f.key,
             filename: f.filename,
-            bytes: f.bytes,
+            content: f.content,
         }
     }
 }
 
+/// The body size a route allows, set by a route layer when it differs from the default (record
+/// create/update: the default plus what the collection's file fields may take). With it, the body is
+/// read without axum's default limit and counted here instead.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub u64);
+
 /// A record create/update body: JSON, urlencoded or multipart (with typed form values and file parts).
+/// File parts are spooled chunk by chunk, so a large upload never sits in memory whole.
 pub struct RecordBody {
     pub data: Map<String, Value>,
     pub files: Vec<UploadedFile>,
+}
+
+fn spool_error(e: std::io::Error) -> ApiError {
+    crate::app::AppError::internal(format!("spooling an upload: {e}")).into()
+}
+
+/// Reads one multipart field chunk by chunk into a spool, counting against the body limit.
+async fn spool_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    used: &mut u64,
+    limit: Option<u64>,
+) -> Result<crate::files::Spool, ApiError> {
+    let mut spool = crate::files::Spool::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| body_error(e.status().as_u16()))?
+    {
+        *used += chunk.len() as u64;
+        if limit.is_some_and(|l| *used > l) {
+            return Err(ApiError::too_large());
+        }
+        spool.push(&chunk).map_err(spool_error)?;
+    }
+    Ok(spool)
 }
 
 impl<S: Send + Sync> FromRequest<S> for RecordBody {
@@ -245,6 +278,7 @@ impl<S: Send + Sync> FromRequest<S> for RecordBody {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let content_type = content_type(&req);
+        let limit = req.extensions().get::<BodyLimit>().map(|l| l.0);
         let generic =
             || ApiError::bad_request("Something went wrong while processing your request.");
         if content_type.starts_with("multipart/form-data") {
@@ -254,33 +288,37 @@ impl<S: Send + Sync> FromRequest<S> for RecordBody {
             let mut data = Map::new();
             let mut json_payload = None;
             let mut files = Vec::new();
-            while let Some(field) = mp
+            let mut used = 0u64;
+            while let Some(mut field) = mp
                 .next_field()
                 .await
                 .map_err(|e| body_error(e.status().as_u16()))?
             {
                 let key = field.name().unwrap_or("").to_string();
-                if let Some(filename) = field.file_name().map(String::from) {
-                    let content_type = field
-                        .content_type()
-                        .unwrap_or("application/octet-stream")
-                        .to_string();
-                    let bytes = field
-                        .bytes()
-                        .await
-                        .map_err(|e| body_error(e.status().as_u16()))?;
+                let filename = field.file_name().map(String::from);
+                let part_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                let spool = spool_field(&mut field, &mut used, limit).await?;
+                if let Some(filename) = filename {
                     files.push(UploadedFile {
                         key,
                         filename,
-                        content_type,
-                        bytes,
+                        content_type: part_type,
+                        content: spool.finish().map_err(spool_error)?,
                     });
                     continue;
                 }
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|e| body_error(e.status().as_u16()))?;
+                let text = match spool.finish() {
+                    Ok(crate::files::Content::Memory(b)) => {
+                        String::from_utf8(b.to_vec()).map_err(|_| body_error(400))?
+                    }
+                    Ok(crate::files::Content::Disk(d)) => {
+                        std::fs::read_to_string(&d.path).map_err(|_| body_error(400))?
+                    }
+                    Err(e) => return Err(spool_error(e)),
+                };
                 if key == "@jsonPayload" {
                     json_payload = Some(text);
                     continue;
@@ -294,9 +332,14 @@ impl<S: Send + Sync> FromRequest<S> for RecordBody {
             }
             return Ok(RecordBody { data, files });
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| body_error(e.status().as_u16()))?;
+        let bytes = match limit {
+            Some(l) => axum::body::to_bytes(req.into_body(), l as usize)
+                .await
+                .map_err(|_| ApiError::too_large())?,
+            None => axum::body::Bytes::from_request(req, state)
+                .await
+                .map_err(|e| body_error(e.status().as_u16()))?,
+        };
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(RecordBody {
                 data: Map::new(),

@@ -94,6 +94,24 @@ fn header_text(headers: &HeaderMap, name: &str) -> String {
         .to_string()
 }
 
+/// Record create/update: the body may take the default limit plus what the collection's file fields
+/// allow (as PocketBase computes it); [`super::extract::RecordBody`] counts against it.
+pub async fn record_body_limit(
+    State(app): State<App>,
+    axum::extract::Path(params): axum::extract::Path<std::collections::HashMap<String, String>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let allowance = params
+        .get("collection")
+        .and_then(|c| app.find_collection(c))
+        .map_or(0, |c| crate::services::record_files::upload_allowance(&c));
+    let limit = (super::BODY_LIMIT as u64).saturating_add(allowance);
+    req.extensions_mut()
+        .insert(super::extract::BodyLimit(limit));
+    next.run(req).await
+}
+
 /// Routes whose successful requests are not logged.
 fn skip_success_log(path: &str) -> bool {
     path == "/api/realtime"

@@ -15,7 +15,7 @@ use crate::app::App;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 use error::ApiError;
 use std::net::SocketAddr;
@@ -41,6 +41,16 @@ async fn fallback(method: Method) -> Response {
 /// the static files).
 async fn method_not_allowed(method: Method) -> Response {
     fallback(method).await
+}
+
+/// Record create/update bodies are limited per collection (see [`middleware::record_body_limit`]).
+fn with_upload_limit(app: &App, route: MethodRouter<App>) -> MethodRouter<App> {
+    route
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            middleware::record_body_limit,
+        ))
 }
 
 /// The full API router with its middleware.
@@ -82,13 +92,13 @@ pub fn router(app: App) -> Router {
         )
         .route(
             "/api/collections/{collection}/records",
-            get(records::list).post(records::create),
+            get(records::list).merge(with_upload_limit(&app, post(records::create))),
         )
         .route(
             "/api/collections/{collection}/records/{id}",
             get(records::view)
-                .patch(records::update)
-                .delete(records::delete),
+                .delete(records::delete)
+                .merge(with_upload_limit(&app, patch(records::update))),
         )
         .route(
             "/api/collections/{collection}/auth-with-password",

@@ -272,11 +272,11 @@ async fn attach_uploads(
     for part in files {
         if let Some((index, field)) = file_target(&part.key) {
             // the batch layer names the part once, the record layer once more (two suffixes, like PocketBase)
-            let filename = crate::files::normalize_name(&part.filename, &part.bytes);
+            let filename = crate::files::normalize_name(&part.filename, part.content.head());
             per_request.entry(index).or_default().push(FilePart {
                 key: field,
                 filename,
-                bytes: part.bytes,
+                content: part.content,
             });
         }
     }

@@ -2,7 +2,7 @@
 //! transaction, and deleting replaced files after it commits (or the new ones when it fails).
 
 use crate::app::{App, AppError};
-use crate::files::{detect_mime, mime_allowed, normalize_name, record_key};
+use crate::files::{detect_mime, mime_allowed, normalize_name, record_key, Content};
 use crate::model::record::Record;
 use crate::model::{Collection, Errors, FieldKind, ValidationError};
 use serde_json::{Map, Value};
@@ -10,13 +10,35 @@ use serde_json::{Map, Value};
 /// The default per-file size limit (5 MiB).
 pub const DEFAULT_MAX_SIZE: i64 = 5 << 20;
 
+/// The bytes the file fields of `c` may take in one request: each field's max size (5 MiB when unset)
+/// times its max select (view collections take none).
+pub fn upload_allowance(c: &Collection) -> u64 {
+    if c.is_view() {
+        return 0;
+    }
+    c.fields
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FieldKind::File(o) => {
+                let size = if o.max_size > 0 {
+                    o.max_size
+                } else {
+                    DEFAULT_MAX_SIZE
+                };
+                Some(size as u64 * o.max_select.max(1) as u64)
+            }
+            _ => None,
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
 /// One uploaded file part, as the HTTP layer received it.
 #[derive(Debug, Clone)]
 pub struct FilePart {
     /// The form key: `field`, `field+` or `+field`.
     pub key: String,
     pub filename: String,
-    pub bytes: bytes::Bytes,
+    pub content: Content,
 }
 
 /// An accepted upload: where it goes and under which stored name.
@@ -47,13 +69,13 @@ pub fn plan(c: &Collection, parts: Vec<FilePart>) -> Result<Vec<Upload>, Errors>
         let FieldKind::File(opts) = &field.kind else {
             continue;
         };
-        let stored = normalize_name(&part.filename, &part.bytes);
+        let stored = normalize_name(&part.filename, part.content.head());
         let max = if opts.max_size > 0 {
             opts.max_size
         } else {
             DEFAULT_MAX_SIZE
         };
-        if part.bytes.len() as i64 > max {
+        if part.content.len() > max as u64 {
             errors.add(
                 name.clone(),
                 ValidationError::new(
@@ -68,7 +90,8 @@ pub fn plan(c: &Collection, parts: Vec<FilePart>) -> Result<Vec<Upload>, Errors>
             );
             continue;
         }
-        if !opts.mime_types.is_empty() && !mime_allowed(&detect_mime(&part.bytes), &opts.mime_types)
+        if !opts.mime_types.is_empty()
+            && !mime_allowed(&detect_mime(part.content.head()), &opts.mime_types)
         {
             errors.add(
                 name.clone(),
@@ -105,7 +128,7 @@ pub async fn write(
         let key = record_key(&c.id, record_id, &u.name);
         if let Err(e) = app
             .files()
-            .put(&key, u.part.bytes.clone(), &u.part.filename)
+            .put(&key, &u.part.content, &u.part.filename)
             .await
         {
             remove(app, &written).await;

@@ -41,7 +41,7 @@ async fn attach(s: &Server, c: &str, id: &str, field: &str, files: &[(&str, Vec<
         let key = record_key(&col.id, id, name);
         s.app
             .files()
-            .put(&key, bytes::Bytes::from(bytes.clone()), name)
+            .put(&key, &ferrobase::files::Content::from(bytes.clone()), name)
             .await
             .unwrap();
     }
@@ -619,9 +619,13 @@ async fn view_records_serve_the_source_file() {
 async fn truncated_multipart_creates_nothing() {
     let s = Server::start().await;
     let t = s.admin_token().await;
-    collection(&s, &t, json!({"name": "docs", "createRule": "", "fields": [
+    collection(
+        &s,
+        &t,
+        json!({"name": "docs", "createRule": "", "fields": [
         {"name": "title", "type": "text"},
-        {"name": "one", "type": "file", "maxSelect": 1}]}))
+        {"name": "one", "type": "file", "maxSelect": 1}]}),
+    )
     .await;
     let head = "--XX\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello";
     for body in [

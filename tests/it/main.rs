@@ -15,3 +15,4 @@ mod records;
 mod settings_logs;
 mod superuser_auth;
 mod tidy;
+mod upload_memory;
