@@ -43,14 +43,8 @@ macro_rules! no_content_handler {
     };
 }
 
-no_content_handler!(
-    request_verification,
-    services::auth_verification::request
-);
-no_content_handler!(
-    confirm_verification,
-    services::auth_verification::confirm
-);
+no_content_handler!(request_verification, services::auth_verification::request);
+no_content_handler!(confirm_verification, services::auth_verification::confirm);
 no_content_handler!(
     request_password_reset,
     services::auth_password_reset::request
@@ -59,10 +53,7 @@ no_content_handler!(
     confirm_password_reset,
     services::auth_password_reset::confirm
 );
-no_content_handler!(
-    confirm_email_change,
-    services::auth_email_change::confirm
-);
+no_content_handler!(confirm_email_change, services::auth_email_change::confirm);
 
 pub async fn request_email_change(
     State(app): State<App>,

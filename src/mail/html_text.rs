@@ -5,7 +5,21 @@ const SKIPPED: [&str; 4] = ["head", "style", "script", "title"];
 
 /// Tags that end a line.
 const BLOCKS: [&str; 16] = [
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "ul", "ol", "hr",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "hr",
     "blockquote",
 ];
 
@@ -209,7 +223,16 @@ mod tests {
 
     #[test]
     fn odd_input_never_panics() {
-        for s in ["<", "<a", "<a href=>x", "&", "&#xZZ;", "<!-- x", "</a></a>", "<p>é&#233;</p>"] {
+        for s in [
+            "<",
+            "<a",
+            "<a href=>x",
+            "&",
+            "&#xZZ;",
+            "<!-- x",
+            "</a></a>",
+            "<p>é&#233;</p>",
+        ] {
             let _ = html_to_text(s);
         }
         assert_eq!(html_to_text("<p>é&#233;</p>"), "éé");

@@ -57,7 +57,11 @@ pub fn route(smtp: &SmtpConfig) -> Route {
 
 /// The `sendmail` binary: the usual system paths, then `$PATH`.
 fn find_sendmail() -> Option<PathBuf> {
-    let fixed = ["/usr/sbin/sendmail", "/usr/bin/sendmail", "/usr/lib/sendmail"];
+    let fixed = [
+        "/usr/sbin/sendmail",
+        "/usr/bin/sendmail",
+        "/usr/lib/sendmail",
+    ];
     let from_path = std::env::var_os("PATH")
         .map(|p| {
             std::env::split_paths(&p)
@@ -116,7 +120,8 @@ pub async fn send(smtp: &SmtpConfig, msg: &Message) -> Result<(), MailError> {
 /// The SMTP client: implicit TLS when `tls`, otherwise STARTTLS when the server offers it; AUTH only
 /// when a username or password is set (PLAIN unless `authMethod` is LOGIN).
 fn smtp_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
-    let port = u16::try_from(smtp.port).map_err(|_| MailError(format!("invalid SMTP port {}", smtp.port)))?;
+    let port = u16::try_from(smtp.port)
+        .map_err(|_| MailError(format!("invalid SMTP port {}", smtp.port)))?;
     let params = TlsParameters::new(smtp.host.clone()).map_err(err)?;
     let tls = if smtp.tls {
         Tls::Wrapper(params)
@@ -137,7 +142,10 @@ fn smtp_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor
             Mechanism::Plain
         };
         builder = builder
-            .credentials(Credentials::new(smtp.username.clone(), smtp.password.clone()))
+            .credentials(Credentials::new(
+                smtp.username.clone(),
+                smtp.password.clone(),
+            ))
             .authentication(vec![mechanism]);
     }
     Ok(builder.build())

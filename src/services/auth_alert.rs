@@ -57,7 +57,10 @@ pub async fn run(app: &App, c: &Arc<Collection>, record: &Record, client: &Clien
         Ok(k) => k,
         Err(e) => return tracing::error!("reading the auth origins failed: {e}"),
     };
-    let current = known.iter().find(|o| o.get_str("fingerprint") == fp).cloned();
+    let current = known
+        .iter()
+        .find(|o| o.get_str("fingerprint") == fp)
+        .cloned();
     if current.is_none() && !known.is_empty() {
         let info = format!(
             "{} - {} {}",

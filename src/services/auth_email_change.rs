@@ -134,10 +134,16 @@ pub async fn confirm(
     let Some((record, new_email)) = found else {
         return Err(AppError::bad_request(""));
     };
-    update_record(app, &c, record.id(), "Failed to confirm email change.", move |r| {
-        r.set("email", Value::String(new_email));
-        r.set("verified", Value::Bool(true));
-    })
+    update_record(
+        app,
+        &c,
+        record.id(),
+        "Failed to confirm email change.",
+        move |r| {
+            r.set("email", Value::String(new_email));
+            r.set("verified", Value::Bool(true));
+        },
+    )
     .await?;
     Ok(())
 }

@@ -43,9 +43,11 @@ impl AuthMail<'_> {
         let (kind, config, new_email) = match self {
             AuthMail::Verification => (TokenType::Verification, &auth.verification_token, None),
             AuthMail::PasswordReset => (TokenType::PasswordReset, &auth.password_reset_token, None),
-            AuthMail::EmailChange { new_email } => {
-                (TokenType::EmailChange, &auth.email_change_token, Some(new_email))
-            }
+            AuthMail::EmailChange { new_email } => (
+                TokenType::EmailChange,
+                &auth.email_change_token,
+                Some(new_email),
+            ),
             _ => return Ok(String::new()),
         };
         token::new_email_token(

@@ -1,7 +1,9 @@
 //! One-time passwords (04-auth §7.1–7.2): `request-otp` mails a code, `auth-with-otp` signs in with it;
 //! codes live bcrypt-hashed (cost 8) in `_otps`.
 
-use super::auth_forms::{body_str, check_email, check_text, find_by_email, invalid, password_matches};
+use super::auth_forms::{
+    body_str, check_email, check_text, find_by_email, invalid, password_matches,
+};
 use super::auth_mail::{self, AuthMail};
 use super::auth_mfa::{expired, new_row};
 use super::auth_pipeline::{authenticate, SignIn};
@@ -104,13 +106,22 @@ pub async fn request(
         }
     }
     let code = random_code(config.length);
-    let (app2, o2, c2, r2, code2) = (app.clone(), otps.clone(), c.clone(), record.clone(), code.clone());
+    let (app2, o2, c2, r2, code2) = (
+        app.clone(),
+        otps.clone(),
+        c.clone(),
+        record.clone(),
+        code.clone(),
+    );
     let row = app
         .db()
         .write(move |tx| insert(&app2, tx, &o2, &c2, &r2, &code2))
         .await?;
     let id = row.id().to_string();
-    let mail = AuthMail::Otp { id: &id, code: &code };
+    let mail = AuthMail::Otp {
+        id: &id,
+        code: &code,
+    };
     let msg = auth_mail::compose(app, &c, &record, mail);
     let app2 = app.clone();
     app.spawn(async move {
@@ -125,7 +136,8 @@ pub async fn request(
         let saved = app2
             .db()
             .write(move |tx| {
-                let Some(old) = tx.with(|conn| store::records::find_by_id(conn, &otps, row.id()))?
+                let Some(old) =
+                    tx.with(|conn| store::records::find_by_id(conn, &otps, row.id()))?
                 else {
                     return Ok(());
                 };
@@ -196,7 +208,16 @@ pub async fn auth_with_otp(
         .write(move |tx| record_save::delete(&app2, tx, &o2, row))
         .await?;
     let record = verify_by_otp(app, &c, record, &sent_to).await?;
-    authenticate(app, &c, record, SignIn { method: "otp", ..sign_in }).await
+    authenticate(
+        app,
+        &c,
+        record,
+        SignIn {
+            method: "otp",
+            ..sign_in
+        },
+    )
+    .await
 }
 
 /// An unverified record whose OTP went to its own email becomes verified; without MFA its password is

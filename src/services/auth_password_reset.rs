@@ -97,14 +97,20 @@ pub async fn confirm(
     let Some((record, claims)) = found else {
         return Err(AppError::bad_request(""));
     };
-    let verify = !record.get_bool("verified")
-        && claims.email.as_deref() == Some(record.get_str("email"));
-    update_record(app, &c, record.id(), "Failed to set the new password.", move |r| {
-        r.set("password", Value::String(pass));
-        if verify {
-            r.set("verified", Value::Bool(true));
-        }
-    })
+    let verify =
+        !record.get_bool("verified") && claims.email.as_deref() == Some(record.get_str("email"));
+    update_record(
+        app,
+        &c,
+        record.id(),
+        "Failed to set the new password.",
+        move |r| {
+            r.set("password", Value::String(pass));
+            if verify {
+                r.set("verified", Value::Bool(true));
+            }
+        },
+    )
     .await?;
     Ok(())
 }

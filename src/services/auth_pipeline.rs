@@ -61,9 +61,7 @@ pub async fn authenticate(
     let allowed = match &auth.auth_rule {
         None => is_superuser(sign_in.requester),
         Some(rule) if rule.trim().is_empty() => true,
-        Some(rule) => {
-            rules::record_matches(app, c, rule, record.id(), sign_in.requester).await?
-        }
+        Some(rule) => rules::record_matches(app, c, rule, record.id(), sign_in.requester).await?,
     };
     if !allowed {
         return Err(AppError::Forbidden(

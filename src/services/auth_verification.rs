@@ -91,12 +91,18 @@ pub async fn confirm(
         return Ok(());
     }
     let randomize = !c.auth.as_ref().is_some_and(|a| a.password_auth.enabled);
-    update_record(app, &c, record.id(), "Failed to confirm verification.", move |r| {
-        r.set("verified", Value::Bool(true));
-        if randomize {
-            r.set("password", random_password());
-        }
-    })
+    update_record(
+        app,
+        &c,
+        record.id(),
+        "Failed to confirm verification.",
+        move |r| {
+            r.set("verified", Value::Bool(true));
+            if randomize {
+                r.set("password", random_password());
+            }
+        },
+    )
     .await?;
     Ok(())
 }

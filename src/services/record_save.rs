@@ -340,10 +340,7 @@ fn drop_stale_auth_rows(
     prev: &Record,
     now: &Record,
 ) -> Result<(), AppError> {
-    let changes = [
-        ("tokenKey", "_otps"),
-        ("password", "_authOrigins"),
-    ];
+    let changes = [("tokenKey", "_otps"), ("password", "_authOrigins")];
     for (field, table) in changes {
         if prev.get_str(field) == now.get_str(field) {
             continue;

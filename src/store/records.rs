@@ -309,5 +309,8 @@ pub fn delete_owned_by(
         "DELETE FROM {} WHERE `collectionRef` = ?1 AND `recordRef` = ?2",
         ident(&c.name)
     );
-    Ok(tx.with(|conn| conn.prepare_cached(&sql)?.execute([collection_ref, record_ref]))?)
+    Ok(tx.with(|conn| {
+        conn.prepare_cached(&sql)?
+            .execute([collection_ref, record_ref])
+    })?)
 }
