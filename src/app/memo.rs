@@ -24,6 +24,11 @@ impl Memo {
         m.insert(key.to_string(), (Instant::now(), 1));
     }
 
+    /// Forgets `key`.
+    pub fn forget(&self, key: &str) {
+        self.entries.lock().remove(key);
+    }
+
     /// True when `key` was marked less than `within` ago.
     pub fn marked_within(&self, key: &str, within: Duration) -> bool {
         self.entries
@@ -63,6 +68,8 @@ mod tests {
         m.mark("a");
         assert!(m.marked_within("a", Duration::from_secs(60)));
         assert!(!m.marked_within("a", Duration::ZERO));
+        m.forget("a");
+        assert!(!m.marked_within("a", Duration::from_secs(60)));
         for _ in 0..5 {
             assert!(m.attempt("k", Duration::from_secs(60), 5));
         }

@@ -37,9 +37,11 @@ pub async fn request(
     if record.get_bool("verified") || app.memo().marked_within(&key, RESEND_BLOCK) {
         return Ok(());
     }
+    // blocked from now on (so concurrent requests send one mail); a failed send lifts the block
+    app.memo().mark(&key);
     auth_mail::send_in_background(app, &c, &record, AuthMail::Verification, move |app, r| {
-        if r.is_ok() {
-            app.memo().mark(&key);
+        if r.is_err() {
+            app.memo().forget(&key);
         }
     });
     Ok(())

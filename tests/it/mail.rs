@@ -472,7 +472,7 @@ async fn enable(s: &Server, admin: &str, body: Value) {
 
 async fn request_otp(s: &Server, smtpd: &Smtpd, email: &str, n: usize) -> (String, String) {
     let res = post(
-        &s,
+        s,
         "/api/collections/users/request-otp",
         None,
         json!({"email": email}),
