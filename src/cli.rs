@@ -94,6 +94,8 @@ pub enum SuperuserCommand {
     },
     /// Deletes an existing superuser
     Delete { email: Option<String> },
+    /// Creates a new OTP for the specified superuser
+    Otp { email: Option<String> },
 }
 
 fn open_app(g: &GlobalFlags) -> Result<App, String> {
@@ -156,6 +158,18 @@ pub fn run_superuser(g: &GlobalFlags, cmd: SuperuserCommand) -> Result<String, S
                     superusers::cli_message(&err)
                 )),
             }
+        }
+        SuperuserCommand::Otp { email } => {
+            let e = email
+                .filter(|e| !e.is_empty())
+                .ok_or("invalid or missing email address")?;
+            let app = open_app(g)?;
+            let otp = crate::services::auth_otp::create_for_superuser(&app, &e)
+                .map_err(|err| superusers::cli_message(&err))?;
+            Ok(format!(
+                "Successfully created OTP for superuser \"{e}\":\n├─ Id:    {}\n├─ Pass:  {}\n└─ Valid: {}s\n",
+                otp.id, otp.code, otp.duration
+            ))
         }
     }
 }

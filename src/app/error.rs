@@ -16,6 +16,9 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The first factor passed and a second one is required: 401 with the bare body `{"mfaId": id}`.
+    #[error("MFA required ({0})")]
+    MfaRequired(String),
     /// An internal failure; the text is logged, never sent.
     #[error("{0}")]
     Internal(String),

@@ -3,6 +3,7 @@
 mod error;
 pub mod events;
 pub mod hooks;
+pub mod memo;
 
 pub use error::AppError;
 pub use hooks::{Hooks, HOOK_NAMES};
@@ -52,6 +53,8 @@ struct AppInner {
     files: crate::files::FileStore,
     /// The tokio runtime the app was opened in, for background work started from the writer thread.
     runtime: Option<tokio::runtime::Handle>,
+    /// Resend blocks and attempt limits of the auth mails and OTPs.
+    memo: memo::Memo,
 }
 
 impl App {
@@ -85,6 +88,7 @@ impl App {
                 settings: RwLock::new(Arc::new(settings)),
                 hooks: Hooks::default(),
                 logs: OnceLock::new(),
+                memo: memo::Memo::default(),
             }),
         })
     }
@@ -128,6 +132,11 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Short-lived marks and counters (mail resend blocks, OTP attempt limits).
+    pub fn memo(&self) -> &memo::Memo {
+        &self.inner.memo
     }
 
     /// The file storage (`pb_data/storage`).

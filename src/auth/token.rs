@@ -86,6 +86,40 @@ pub fn new_token(
     sign(&claims, token_key, secret)
 }
 
+/// Builds and signs a mail token (`verification`, `passwordReset`, `emailChange`) carrying the record's
+/// current `email` and, for email changes, the `newEmail`.
+pub fn new_email_token(
+    kind: TokenType,
+    record_id: &str,
+    collection_id: &str,
+    duration_secs: i64,
+    email: &str,
+    new_email: Option<&str>,
+    key: (&str, &str),
+) -> Result<String, String> {
+    let claims = Claims {
+        collection_id: collection_id.to_string(),
+        email: Some(email.to_string()),
+        exp: Some(chrono::Utc::now().timestamp() + duration_secs),
+        id: record_id.to_string(),
+        new_email: new_email.map(str::to_string),
+        token_type: kind.as_str().to_string(),
+        ..Default::default()
+    };
+    sign(&claims, key.0, key.1)
+}
+
+/// The claims as written, without any check (signature, expiry, ids); `None` when it is no JWT.
+pub fn decode_unchecked(token: &str) -> Option<Claims> {
+    let mut v = Validation::new(Algorithm::HS256);
+    v.insecure_disable_signature_validation();
+    v.validate_exp = false;
+    v.required_spec_claims.clear();
+    decode::<Claims>(token, &DecodingKey::from_secret(b""), &v)
+        .ok()
+        .map(|d| d.claims)
+}
+
 /// Reads the claims without checking the signature; rejects expired tokens and missing ids.
 pub fn peek(token: &str) -> Option<Claims> {
     let mut v = Validation::new(Algorithm::HS256);
@@ -136,5 +170,20 @@ mod tests {
         let expired = new_token(TokenType::Auth, "abc", "col", -10, "key", "secret").unwrap();
         assert!(peek(&expired).is_none());
         assert!(peek("garbage").is_none());
+        let m = new_email_token(
+            TokenType::EmailChange,
+            "abc",
+            "col",
+            60,
+            "a@b.c",
+            Some("n@b.c"),
+            ("key", "secret"),
+        )
+        .unwrap();
+        let c = decode_unchecked(&m).unwrap();
+        assert_eq!(c.email.as_deref(), Some("a@b.c"));
+        assert_eq!(c.new_email.as_deref(), Some("n@b.c"));
+        assert_eq!(c.token_type, "emailChange");
+        assert!(verify(&m, "key", "secret"));
     }
 }

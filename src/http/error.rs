@@ -71,7 +71,20 @@ impl ApiError {
         ApiError::new(413, "")
     }
 
+    /// An answer whose body is `body` alone, without `message`/`status` (the MFA 401 `{"mfaId"}`).
+    /// Marked by an empty message, which [`ApiError::new`] never produces.
+    pub fn bare(status: u16, body: Value) -> ApiError {
+        ApiError {
+            status,
+            message: String::new(),
+            data: body,
+        }
+    }
+
     pub fn to_json(&self) -> Value {
+        if self.message.is_empty() {
+            return self.data.clone();
+        }
         json!({ "data": self.data, "message": self.message, "status": self.status })
     }
 }
@@ -88,6 +101,7 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(m) => ApiError::new(403, &m),
             AppError::NotFound(m) => ApiError::new(404, &m),
             AppError::TooManyRequests(m) => ApiError::new(429, &m),
+            AppError::MfaRequired(id) => ApiError::bare(401, json!({ "mfaId": id })),
             AppError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 ApiError::new(500, "")

@@ -419,3 +419,30 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqInfo {
         Ok(ReqInfo(info))
     }
 }
+
+/// The client of the request: real IP (trusted-proxy aware) and User-Agent, for the sign-in pipeline.
+pub struct Client(pub crate::services::auth_pipeline::ClientInfo);
+
+impl FromRequestParts<crate::app::App> for Client {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &crate::app::App,
+    ) -> Result<Self, Self::Rejection> {
+        let remote = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let user_agent = parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Ok(Client(crate::services::auth_pipeline::ClientInfo {
+            ip: super::middleware::real_ip(app, &parts.headers, remote),
+            user_agent,
+        }))
+    }
+}

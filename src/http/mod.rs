@@ -1,5 +1,6 @@
 //! Every axum line: the router, extractors, `ApiError`, middleware and the server loop.
 
+mod auth_mail;
 mod batch;
 mod collections;
 pub mod error;
@@ -108,6 +109,39 @@ pub fn router(app: App) -> Router {
             "/api/collections/{collection}/auth-refresh",
             post(records::auth_refresh),
         )
+        .route(
+            "/api/collections/{collection}/request-verification",
+            post(auth_mail::request_verification),
+        )
+        .route(
+            "/api/collections/{collection}/confirm-verification",
+            post(auth_mail::confirm_verification),
+        )
+        .route(
+            "/api/collections/{collection}/request-password-reset",
+            post(auth_mail::request_password_reset),
+        )
+        .route(
+            "/api/collections/{collection}/confirm-password-reset",
+            post(auth_mail::confirm_password_reset),
+        )
+        .route(
+            "/api/collections/{collection}/request-email-change",
+            post(auth_mail::request_email_change),
+        )
+        .route(
+            "/api/collections/{collection}/confirm-email-change",
+            post(auth_mail::confirm_email_change),
+        )
+        .route(
+            "/api/collections/{collection}/request-otp",
+            post(auth_mail::request_otp),
+        )
+        .route(
+            "/api/collections/{collection}/auth-with-otp",
+            post(auth_mail::auth_with_otp),
+        )
+        .route("/api/settings/test/email", post(auth_mail::test_email))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback);
     let cors = CorsLayer::new()

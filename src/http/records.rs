@@ -1,7 +1,7 @@
 //! `/api/collections/{c}/records…` and the password auth endpoints.
 
 use super::error::ApiError;
-use super::extract::{Auth, Body, PathParams, QueryMap, RecordBody, ReqInfo};
+use super::extract::{Auth, Body, Client, PathParams, QueryMap, RecordBody, ReqInfo};
 use super::fields;
 use crate::app::App;
 use crate::model::Collection;
@@ -107,6 +107,7 @@ pub async fn auth_with_password(
     PathParams(c): PathParams<String>,
     QueryMap(q): QueryMap,
     ReqInfo(info): ReqInfo,
+    Client(client): Client,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::auth_password::auth_collection(&app, &c)?;
@@ -114,7 +115,16 @@ pub async fn auth_with_password(
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    let mut res = services::auth_password::auth_with_password(&app, c.clone(), body, &auth).await?;
+    let mfa = super::auth_mail::mfa_id(&q, &body);
+    let sign_in = services::auth_password::SignIn {
+        method: "password",
+        mfa_id: &mfa,
+        meta: None,
+        client: &client,
+        requester: &auth,
+    };
+    let mut res =
+        services::auth_password::auth_with_password(&app, c.clone(), body, sign_in).await?;
     services::expand::apply_to_auth_response(&app, &c, &mut res, expand_param(&q), info).await;
     Ok(Json(fields::apply(res, q.get("fields"))))
 }

@@ -1,15 +1,15 @@
 //! Password sign-in and token refresh for any auth collection.
 
-use super::auth_state::{is_superuser, new_auth_token, AuthState, Requester};
-use super::record_json::{record_json, Visibility};
-use super::rules;
+use super::auth_forms::body_str;
+pub use super::auth_pipeline::{authenticate, ClientInfo, SignIn};
+use super::auth_state::{new_auth_token, AuthState, Requester};
 use crate::app::{App, AppError};
 use crate::auth::password;
 use crate::model::index::Index;
 use crate::model::record::Record;
 use crate::model::{Collection, Errors, ValidationError};
 use crate::store;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// The auth collection named in the URL, or PocketBase's 404s.
@@ -25,21 +25,9 @@ pub fn auth_collection(app: &App, id_or_name: &str) -> Result<Arc<Collection>, A
     Ok(c)
 }
 
-fn body_str(body: &Map<String, Value>, key: &str) -> String {
-    match body.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// The `{token, record}` answer of every successful sign-in.
+/// The `{token, record}` answer of every successful sign-in (see [`super::auth_pipeline::auth_response`]).
 pub fn auth_response(c: &Collection, record: &Record, token: &str) -> Value {
-    let vis = Visibility {
-        hidden: c.is_superusers(),
-        email: true,
-    };
-    json!({ "record": record_json(c, record, vis), "token": token })
+    super::auth_pipeline::auth_response(c, record, token, None)
 }
 
 /// True when the identity field's unique index is case-insensitive.
@@ -57,7 +45,7 @@ pub async fn auth_with_password(
     app: &App,
     c: Arc<Collection>,
     body: Map<String, Value>,
-    requester: &Requester,
+    sign_in: SignIn<'_>,
 ) -> Result<Value, AppError> {
     let auth = c.auth.as_ref().ok_or_else(AppError::not_found)?;
     if !auth.password_auth.enabled {
@@ -143,29 +131,11 @@ pub async fn auth_with_password(
             return Err(failed());
         }
     };
-    authenticate(app, &c, record, requester).await
-}
-
-/// The shared success pipeline: authRule, then `{token, record}`.
-pub async fn authenticate(
-    app: &App,
-    c: &Arc<Collection>,
-    record: Record,
-    requester: &Requester,
-) -> Result<Value, AppError> {
-    let auth = c.auth.as_ref().ok_or_else(AppError::not_found)?;
-    let allowed = match &auth.auth_rule {
-        None => is_superuser(requester),
-        Some(rule) if rule.trim().is_empty() => true,
-        Some(rule) => rules::record_matches(app, c, rule, record.id(), requester).await?,
+    let sign_in = SignIn {
+        method: "password",
+        ..sign_in
     };
-    if !allowed {
-        return Err(AppError::Forbidden(
-            "The request doesn't satisfy the collection requirements to authenticate.".into(),
-        ));
-    }
-    let token = new_auth_token(c, &record).map_err(AppError::internal)?;
-    Ok(auth_response(c, &record, &token))
+    authenticate(app, &c, record, sign_in).await
 }
 
 /// `POST /api/collections/{c}/auth-refresh`.

@@ -1,7 +1,16 @@
 //! The use-cases: each validates, runs the hooks and writes through the store inside one transaction.
 
+pub mod auth_alert;
+pub mod auth_email_change;
+pub mod auth_forms;
+pub mod auth_mail;
+pub mod auth_mfa;
+pub mod auth_otp;
 pub mod auth_password;
+pub mod auth_password_reset;
+pub mod auth_pipeline;
 pub mod auth_state;
+pub mod auth_verification;
 pub mod batch;
 pub mod collection_import;
 pub mod collection_input;
@@ -12,6 +21,7 @@ pub mod expand;
 pub mod file_access;
 mod legacy_schema;
 pub mod list_params;
+pub mod mail_test;
 pub mod manage_rule;
 pub mod model_hooks;
 pub mod record_auth_form;

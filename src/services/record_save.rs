@@ -322,11 +322,34 @@ pub fn save_with_uploads(
             if let Some(prev) = old {
                 let removed = record_files::removed_names(c, prev, Some(&r));
                 record_files::delete_after_commit(app, tx, &c.id, r.id(), removed, false);
+                if c.is_auth() {
+                    drop_stale_auth_rows(app, tx, c, prev, &r)?;
+                }
             }
             Ok(r)
         }
         Model::Collection(_) => Err(AppError::internal("record event lost its record")),
     }
+}
+
+/// A new `tokenKey` voids the record's OTPs; a new password forgets its known sign-in origins.
+fn drop_stale_auth_rows(
+    app: &App,
+    tx: &Tx,
+    c: &Collection,
+    prev: &Record,
+    now: &Record,
+) -> Result<(), AppError> {
+    let changes = [("tokenKey", "_otps"), ("password", "_authOrigins")];
+    for (field, table) in changes {
+        if prev.get_str(field) == now.get_str(field) {
+            continue;
+        }
+        if let Some(rows) = app.find_collection(table) {
+            store::records::delete_owned_by(tx, &rows, &c.id, now.id())?;
+        }
+    }
+    Ok(())
 }
 
 /// Deletes a record inside the open transaction, running every delete hook.

@@ -279,3 +279,38 @@ pub fn find_referencing(
     let rows = stmt.query_map([id], |r| row_to_record(c, r))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// The rows of a system collection (`_otps`, `_mfas`, `_authOrigins`, `_externalAuths`) that belong to
+/// one auth record, by their `collectionRef`/`recordRef` columns, oldest first.
+pub fn find_owned_by(
+    conn: &Connection,
+    c: &Collection,
+    collection_ref: &str,
+    record_ref: &str,
+) -> Result<Vec<Record>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE `collectionRef` = ?1 AND `recordRef` = ?2 ORDER BY `created`, rowid",
+        select_list(c),
+        ident(&c.name)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([collection_ref, record_ref], |r| row_to_record(c, r))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Deletes the rows [`find_owned_by`] would return; the number deleted.
+pub fn delete_owned_by(
+    tx: &Tx,
+    c: &Collection,
+    collection_ref: &str,
+    record_ref: &str,
+) -> Result<usize, StoreError> {
+    let sql = format!(
+        "DELETE FROM {} WHERE `collectionRef` = ?1 AND `recordRef` = ?2",
+        ident(&c.name)
+    );
+    Ok(tx.with(|conn| {
+        conn.prepare_cached(&sql)?
+            .execute([collection_ref, record_ref])
+    })?)
+}

@@ -89,3 +89,69 @@ async fn superuser_commands() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn superuser_otp_signs_in_through_mfa() {
+    let s = Server::start().await;
+    let dir = s.data_dir();
+    let (ok, _, err) = run(&dir, &["superuser", "otp"]);
+    assert!(
+        !ok && err.contains("invalid or missing email address"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&dir, &["superuser", "otp", "ghost@example.com"]);
+    assert!(
+        !ok && err.contains("superuser with email \"ghost@example.com\" doesn't exist"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&dir, &["superuser", "otp", crate::support::ADMIN_EMAIL]);
+    assert!(
+        !ok && err.contains("OTP auth is not enabled for the _superusers collection"),
+        "{err}"
+    );
+    let admin = s.admin_token().await;
+    let res = s
+        .req(
+            "PATCH",
+            "/api/collections/_superusers",
+            Some(&admin),
+            Some(serde_json::json!({"otp": {"enabled": true}})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let (ok, out, _) = run(&dir, &["superuser", "otp", crate::support::ADMIN_EMAIL]);
+    assert!(ok, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!(
+            "Successfully created OTP for superuser \"{}\":",
+            crate::support::ADMIN_EMAIL
+        )
+    );
+    assert_eq!(lines[3], "└─ Valid: 180s");
+    let id = lines[1].strip_prefix("├─ Id:    ").expect("id line");
+    let pass = lines[2].strip_prefix("├─ Pass:  ").expect("pass line");
+    assert_eq!(pass.len(), 8);
+
+    // OTP on superusers forces MFA: password first, then the CLI code
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/_superusers/auth-with-password",
+            None,
+            Some(serde_json::json!({"identity": crate::support::ADMIN_EMAIL, "password": crate::support::ADMIN_PASSWORD})),
+        )
+        .await;
+    assert_eq!(res.status, 401, "{:?}", res.body);
+    let mfa = res.body["mfaId"].as_str().unwrap();
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/_superusers/auth-with-otp",
+            None,
+            Some(serde_json::json!({"otpId": id, "password": pass, "mfaId": mfa})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+}

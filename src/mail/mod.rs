@@ -1,0 +1,187 @@
+//! Outgoing mail: multipart/alternative messages sent over SMTP (the settings' `smtp` config), piped to
+//! a local `sendmail` when SMTP is off, or logged when neither is available.
+
+mod html_text;
+mod layout;
+pub mod template;
+
+pub use html_text::html_to_text;
+
+use crate::model::settings::SmtpConfig;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// One mail to send: the HTML body is sent as is, the text part is generated from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub from_name: String,
+    pub from_address: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub html: String,
+}
+
+/// Why a mail could not be sent (the text is what the SMTP client or sendmail reported).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct MailError(pub String);
+
+fn err(e: impl std::fmt::Display) -> MailError {
+    MailError(e.to_string())
+}
+
+/// Where mails go.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Smtp,
+    Sendmail(PathBuf),
+    /// No SMTP and no sendmail: the mail is written to the log (info level).
+    Log,
+}
+
+/// The route for the current settings: SMTP when enabled, else the first `sendmail` found.
+pub fn route(smtp: &SmtpConfig) -> Route {
+    if smtp.enabled {
+        return Route::Smtp;
+    }
+    match find_sendmail() {
+        Some(path) => Route::Sendmail(path),
+        None => Route::Log,
+    }
+}
+
+/// The `sendmail` binary: the usual system paths, then `$PATH`.
+fn find_sendmail() -> Option<PathBuf> {
+    let fixed = [
+        "/usr/sbin/sendmail",
+        "/usr/bin/sendmail",
+        "/usr/lib/sendmail",
+    ];
+    let from_path = std::env::var_os("PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("sendmail"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    fixed
+        .iter()
+        .map(PathBuf::from)
+        .chain(from_path)
+        .find(|p| p.is_file())
+}
+
+/// Builds the MIME message: `From: name <address>`, every `To`, multipart/alternative text + HTML.
+fn build(msg: &Message) -> Result<lettre::Message, MailError> {
+    let from_address = msg.from_address.parse().map_err(err)?;
+    let from_name = (!msg.from_name.is_empty()).then(|| msg.from_name.clone());
+    let mut builder = lettre::Message::builder()
+        .from(Mailbox::new(from_name, from_address))
+        .subject(msg.subject.clone());
+    for to in &msg.to {
+        builder = builder.to(Mailbox::new(None, to.parse().map_err(err)?));
+    }
+    let text = html_to_text(&msg.html);
+    builder
+        .multipart(MultiPart::alternative_plain_html(text, msg.html.clone()))
+        .map_err(err)
+}
+
+/// Sends one mail along the route the settings give.
+pub async fn send(smtp: &SmtpConfig, msg: &Message) -> Result<(), MailError> {
+    let email = build(msg)?;
+    match route(smtp) {
+        Route::Smtp => smtp_transport(smtp)?
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(err),
+        Route::Sendmail(path) => AsyncSendmailTransport::<Tokio1Executor>::new_with_command(path)
+            .send(email)
+            .await
+            .map_err(err),
+        Route::Log => {
+            tracing::info!(
+                to = %msg.to.join(", "),
+                subject = %msg.subject,
+                "mail not sent (SMTP is disabled and no sendmail was found):\n{}",
+                html_to_text(&msg.html)
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The SMTP client: implicit TLS when `tls`, otherwise STARTTLS when the server offers it; AUTH only
+/// when a username or password is set (PLAIN unless `authMethod` is LOGIN).
+fn smtp_transport(smtp: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+    let port = u16::try_from(smtp.port)
+        .map_err(|_| MailError(format!("invalid SMTP port {}", smtp.port)))?;
+    let params = TlsParameters::new(smtp.host.clone()).map_err(err)?;
+    let tls = if smtp.tls {
+        Tls::Wrapper(params)
+    } else {
+        Tls::Opportunistic(params)
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone())
+        .port(port)
+        .tls(tls)
+        .timeout(Some(Duration::from_secs(30)));
+    if !smtp.local_name.is_empty() {
+        builder = builder.hello_name(ClientId::Domain(smtp.local_name.clone()));
+    }
+    if !smtp.username.is_empty() || !smtp.password.is_empty() {
+        let mechanism = if smtp.auth_method.eq_ignore_ascii_case("LOGIN") {
+            Mechanism::Login
+        } else {
+            Mechanism::Plain
+        };
+        builder = builder
+            .credentials(Credentials::new(
+                smtp.username.clone(),
+                smtp.password.clone(),
+            ))
+            .authentication(vec![mechanism]);
+    }
+    Ok(builder.build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_multipart_alternative() {
+        let msg = Message {
+            from_name: "Support".into(),
+            from_address: "support@example.com".into(),
+            to: vec!["a@example.com".into()],
+            subject: "Hello".into(),
+            html: "<p>Hi <a href=\"http://x/y\">there</a></p>".into(),
+        };
+        let raw = String::from_utf8(build(&msg).unwrap().formatted()).unwrap();
+        assert!(raw.contains("From: Support <support@example.com>"), "{raw}");
+        assert!(raw.contains("To: a@example.com"), "{raw}");
+        assert!(raw.contains("multipart/alternative"), "{raw}");
+        assert!(raw.contains("text/plain"), "{raw}");
+        assert!(raw.contains("text/html"), "{raw}");
+        assert!(raw.contains("Hi [there](http://x/y)"), "{raw}");
+    }
+
+    #[test]
+    fn bad_addresses_are_errors() {
+        let msg = Message {
+            from_name: String::new(),
+            from_address: "nope".into(),
+            to: vec![],
+            subject: String::new(),
+            html: String::new(),
+        };
+        assert!(build(&msg).is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! The shared "auth success" pipeline every sign-in ends with (04-auth §4): authRule, MFA, the
+//! new-location alert, then the `{meta?, record, token}` answer.
+
+use super::auth_alert;
+use super::auth_mfa;
+use super::auth_state::{is_superuser, new_auth_token, Requester};
+use super::record_json::{record_json, Visibility};
+use super::rules;
+use crate::app::{App, AppError};
+use crate::model::record::Record;
+use crate::model::Collection;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// The client of the request: its real IP (trusted-proxy aware) and `User-Agent`.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// How a sign-in happened: the inputs of [`authenticate`] besides the record.
+#[derive(Debug, Clone, Copy)]
+pub struct SignIn<'a> {
+    /// `"password"`, `"oauth2"`, `"otp"`, or `""` for refresh/impersonate (no MFA, no alert).
+    pub method: &'a str,
+    /// The `mfaId` of the request (`?mfaId=` or body `mfaId`; "" when absent).
+    pub mfa_id: &'a str,
+    /// Extra data put first in the answer as `meta` (OAuth2), when given.
+    pub meta: Option<&'a Value>,
+    pub client: &'a ClientInfo,
+    /// Who sent the request (its own Authorization), for `authRule` and `@request.auth`.
+    pub requester: &'a Requester,
+}
+
+/// The `{meta?, record, token}` answer of a successful sign-in.
+pub fn auth_response(c: &Collection, record: &Record, token: &str, meta: Option<&Value>) -> Value {
+    let vis = Visibility {
+        hidden: c.is_superusers(),
+        email: true,
+    };
+    let mut out = Map::new();
+    if let Some(meta) = meta {
+        out.insert("meta".into(), meta.clone());
+    }
+    out.insert("record".into(), record_json(c, record, vis));
+    out.insert("token".into(), Value::String(token.to_string()));
+    Value::Object(out)
+}
+
+/// Runs the pipeline for a record whose credentials were just checked. MFA may end it with
+/// `AppError::MfaRequired(id)` (401 `{"mfaId"}`); otherwise the answer is the 200 body (`?expand=` and
+/// `?fields=` are applied by the caller).
+pub async fn authenticate(
+    app: &App,
+    c: &Arc<Collection>,
+    record: Record,
+    sign_in: SignIn<'_>,
+) -> Result<Value, AppError> {
+    let auth = c.auth.as_ref().ok_or_else(AppError::not_found)?;
+    let allowed = match &auth.auth_rule {
+        None => is_superuser(sign_in.requester),
+        Some(rule) if rule.trim().is_empty() => true,
+        Some(rule) => rules::record_matches(app, c, rule, record.id(), sign_in.requester).await?,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden(
+            "The request doesn't satisfy the collection requirements to authenticate.".into(),
+        ));
+    }
+    if !sign_in.method.is_empty() {
+        auth_mfa::check(app, c, &record, sign_in).await?;
+        auth_alert::run(app, c, &record, sign_in.client).await;
+    }
+    let token = new_auth_token(c, &record).map_err(AppError::internal)?;
+    Ok(auth_response(c, &record, &token, sign_in.meta))
+}
