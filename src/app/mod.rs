@@ -3,6 +3,7 @@
 mod error;
 pub mod events;
 pub mod hooks;
+pub mod rate_limit;
 
 pub use error::AppError;
 pub use hooks::{Hooks, HOOK_NAMES};
@@ -50,6 +51,7 @@ struct AppInner {
     hooks: Hooks,
     logs: OnceLock<store::logs::LogWriter>,
     files: crate::files::FileStore,
+    rate_limiters: rate_limit::RateLimiters,
     /// The tokio runtime the app was opened in, for background work started from the writer thread.
     runtime: Option<tokio::runtime::Handle>,
 }
@@ -76,6 +78,7 @@ impl App {
         let files = crate::files::FileStore::local(config.data_dir.join("storage"));
         Ok(App {
             inner: Arc::new(AppInner {
+                rate_limiters: rate_limit::RateLimiters::new(settings.rate_limits.enabled),
                 files,
                 runtime: tokio::runtime::Handle::try_current().ok(),
                 config,
@@ -178,12 +181,19 @@ impl App {
             .clone()
     }
 
+    /// Replaces the settings; every rate limiter starts over.
     pub fn set_settings(&self, s: Settings) {
+        self.inner.rate_limiters.reset(s.rate_limits.enabled);
         *self
             .inner
             .settings
             .write()
             .unwrap_or_else(|p| p.into_inner()) = Arc::new(s);
+    }
+
+    /// The request rate limiters (`settings.rateLimits`).
+    pub fn rate_limiters(&self) -> &rate_limit::RateLimiters {
+        &self.inner.rate_limiters
     }
 
     /// The committed collections, in creation order.

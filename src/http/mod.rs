@@ -1,5 +1,6 @@
 //! Every axum line: the router, extractors, `ApiError`, middleware and the server loop.
 
+mod auth_routes;
 mod batch;
 mod collections;
 pub mod error;
@@ -8,6 +9,7 @@ mod fields;
 mod files;
 mod health;
 pub mod middleware;
+mod rate_limit;
 mod records;
 mod settings;
 
@@ -98,6 +100,14 @@ pub fn router(app: App) -> Router {
             "/api/collections/{collection}/auth-refresh",
             post(records::auth_refresh),
         )
+        .route(
+            "/api/collections/{collection}/auth-anonymously",
+            post(auth_routes::auth_anonymously),
+        )
+        .route(
+            "/api/collections/{collection}/impersonate/{id}",
+            post(auth_routes::impersonate),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback);
     let cors = CorsLayer::new()
@@ -111,7 +121,12 @@ pub fn router(app: App) -> Router {
             Method::DELETE,
         ]))
         .allow_headers(AllowHeaders::mirror_request());
+    // layers run bottom-up: auth loading, then the request log, then rate limits (after routing)
     api.layer(axum::middleware::from_fn_with_state(
+        app.clone(),
+        rate_limit::rate_limit,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
         app.clone(),
         middleware::request_log,
     ))
