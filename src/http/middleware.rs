@@ -30,7 +30,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
 /// Loads the requester from the auth token (an invalid token simply means a guest).
 pub async fn load_auth(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let requester: Requester = match bearer_token(req.headers()) {
-        Some(t) => load_token(&app, &t, &[TokenType::Auth]).await,
+        Some(t) => load_token(&app, &t, &[TokenType::Auth, TokenType::Admin]).await,
         None => None,
     };
     req.extensions_mut().insert(requester);

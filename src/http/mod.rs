@@ -8,6 +8,7 @@ pub mod extract;
 mod fields;
 mod files;
 mod health;
+mod legacy_admins;
 pub mod middleware;
 mod rate_limit;
 mod records;
@@ -108,6 +109,7 @@ pub fn router(app: App) -> Router {
             "/api/collections/{collection}/impersonate/{id}",
             post(auth_routes::impersonate),
         )
+        .merge(legacy_admins::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback);
     let cors = CorsLayer::new()

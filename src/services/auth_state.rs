@@ -40,6 +40,7 @@ pub async fn load_token(app: &App, raw: &str, allowed: &[TokenType]) -> Option<A
     let auth = collection.auth.as_ref()?;
     let secret = match claims.token_type.as_str() {
         "auth" => auth.auth_token.secret.clone(),
+        "admin" if collection.is_superusers() => auth.auth_token.secret.clone(),
         "file" => auth.file_token.secret.clone(),
         "verification" => auth.verification_token.secret.clone(),
         "passwordReset" => auth.password_reset_token.secret.clone(),

@@ -12,6 +12,7 @@ pub mod collection_validate;
 pub mod collections_list;
 pub mod expand;
 pub mod file_access;
+pub mod legacy_admins;
 mod legacy_schema;
 pub mod list_params;
 pub mod manage_rule;
