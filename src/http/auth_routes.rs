@@ -32,10 +32,21 @@ fn duration_of(body: &Value, form: bool) -> Result<i64, ApiError> {
     match m.get("duration") {
         None | Some(Value::Null) => Ok(0),
         Some(Value::Number(n)) if !form => n.as_i64().ok_or_else(load_error),
-        Some(Value::String(s)) if form && s.trim().is_empty() => Ok(0),
-        Some(Value::String(s)) if form => s.trim().parse().map_err(|_| load_error()),
+        Some(Value::String(s)) if form => form_int(s),
+        // a repeated form key: the first value counts
+        Some(Value::Array(a)) if form => match a.first() {
+            Some(Value::String(s)) => form_int(s),
+            _ => Err(load_error()),
+        },
         Some(_) => Err(load_error()),
     }
+}
+
+fn form_int(s: &str) -> Result<i64, ApiError> {
+    if s.trim().is_empty() {
+        return Ok(0);
+    }
+    s.trim().parse().map_err(|_| load_error())
 }
 
 /// `POST /api/collections/{c}/impersonate/{id}`.
@@ -102,6 +113,10 @@ mod tests {
         assert_eq!(duration_of(&json!({"duration":"100"}), true).unwrap(), 100);
         assert_eq!(duration_of(&json!({"duration":""}), true).unwrap(), 0);
         assert!(duration_of(&json!({"duration":"1.5"}), true).is_err());
-        assert!(duration_of(&json!({"duration":["1","2"]}), true).is_err());
+        assert_eq!(
+            duration_of(&json!({"duration":["1","2"]}), true).unwrap(),
+            1
+        );
+        assert!(duration_of(&json!({"duration":["1","2"]}), false).is_err());
     }
 }

@@ -86,6 +86,24 @@ pub fn real_ip(app: &App, headers: &HeaderMap, remote: Option<IpAddr>) -> String
     remote.map(|ip| ip.to_string()).unwrap_or_default()
 }
 
+/// The request's real IP (see [`real_ip`]) as an extractor.
+pub struct ClientIp(pub String);
+
+impl axum::extract::FromRequestParts<App> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &App,
+    ) -> Result<Self, Self::Rejection> {
+        let remote = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientIp(real_ip(app, &parts.headers, remote)))
+    }
+}
+
 fn header_text(headers: &HeaderMap, name: &str) -> String {
     headers
         .get(name)

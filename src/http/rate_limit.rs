@@ -6,9 +6,8 @@
 use super::error::ApiError;
 use super::middleware::real_ip;
 use crate::app::App;
-use crate::model::rate_limit::{collection_labels, find_rule, path_labels};
 use crate::services::auth_state::Requester;
-use crate::services::file_access::ip_allowed;
+use crate::services::rate_limit::{self, Client};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -94,18 +93,12 @@ fn collection_segment(path: &str) -> String {
     }
 }
 
-fn too_many() -> Response {
-    ApiError::new(429, "").into_response()
-}
-
 /// The rate limit layer. Runs after routing (it reads the matched pattern) and after the auth token
 /// was loaded (superusers are never limited). While rate limiting is off it only does the collection
 /// context check of the strict routes.
 pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Response {
-    let scope = req
-        .extensions()
-        .get::<MatchedPath>()
-        .and_then(|p| scope_of(req.method(), p.as_str()));
+    let pattern = req.extensions().get::<MatchedPath>();
+    let scope = pattern.and_then(|p| scope_of(req.method(), p.as_str()));
     let enabled = app.rate_limiters().enabled();
     if !enabled && !scope.is_some_and(|s| s.strict) {
         return next.run(req).await;
@@ -124,56 +117,23 @@ pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Res
     if !enabled {
         return next.run(req).await;
     }
-    let requester = req.extensions().get::<Requester>().and_then(|r| r.as_ref());
-    if requester.is_some_and(|a| a.is_superuser()) {
-        return next.run(req).await;
-    }
-    let settings = app.settings();
+    let requester: &Requester = req.extensions().get::<Requester>().unwrap_or(&None);
     let remote = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let ip = real_ip(&app, req.headers(), remote);
-    let excluded = &settings.rate_limits.excluded_ips;
-    if ip.is_empty() || (excluded.iter().any(|e| !e.trim().is_empty()) && ip_allowed(&ip, excluded))
-    {
-        return next.run(req).await;
-    }
+    let client = Client { ip: &ip, requester };
     let (method, path) = (req.method().as_str(), req.uri().path());
-    let authed = requester.is_some();
-    let rules = &settings.rate_limits.rules;
-    let (rule, key) = match (scope, &collection) {
+    let checked = match (scope, &collection) {
         (Some(s), Some(c)) => {
-            let labels = collection_labels(&c.name, s.tags, method, path);
-            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-            let Some(rule) = find_rule(rules, &labels, authed) else {
-                return next.run(req).await;
-            };
-            let pattern = req
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or("", |p| p.as_str());
-            let key = format!(
-                "{}{method} {pattern}{}{}",
-                c.id,
-                s.tags.join(""),
-                rule.audience
-            );
-            (rule, key)
+            let route = format!("{method} {}", pattern.map_or("", |p| p.as_str()));
+            rate_limit::check_collection(&app, c, s.tags, (method, path, &route), client)
         }
-        _ => {
-            let labels = path_labels(method, path);
-            let Some(rule) = find_rule(rules, &[&labels[0], &labels[1]], authed) else {
-                return next.run(req).await;
-            };
-            (rule, format!("{}{}", rule.label, rule.audience))
-        }
+        _ => rate_limit::check_path(&app, method, path, client),
     };
-    if !app
-        .rate_limiters()
-        .allow(&key, &ip, rule.max_requests, rule.duration)
-    {
-        return too_many();
+    if let Err(e) = checked {
+        return ApiError::from(e).into_response();
     }
     next.run(req).await
 }

@@ -17,6 +17,7 @@ mod legacy_schema;
 pub mod list_params;
 pub mod manage_rule;
 pub mod model_hooks;
+pub mod rate_limit;
 pub mod record_auth_form;
 pub mod record_files;
 pub mod record_json;

@@ -108,7 +108,7 @@ async fn admin_tokens_only_count_for_superusers() {
     let uid = s.app.find_collection("users").unwrap();
     let rec = s
         .get(
-            &format!("/api/collections/users/records?filter=email='u@example.com'"),
+            "/api/collections/users/records?filter=email='u@example.com'",
             Some(&su),
         )
         .await;

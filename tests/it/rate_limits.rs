@@ -205,3 +205,56 @@ async fn collection_context_404s() {
         assert_error(&res, 404, "Missing or invalid auth collection context.");
     }
 }
+
+#[tokio::test]
+async fn batch_record_actions_are_limited_on_their_own() {
+    let s = Server::start().await;
+    let su = s.admin_token().await;
+    let res = s
+        .req(
+            "POST",
+            "/api/collections",
+            Some(&su),
+            Some(json!({"name":"posts","type":"base","createRule":"","fields":[{"name":"title","type":"text"}]})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = s
+        .req(
+            "PATCH",
+            "/api/settings",
+            Some(&su),
+            Some(
+                json!({"batch": {"enabled": true}, "rateLimits": {"enabled": true,
+                "rules": [{"label": "*:create", "duration": 10, "maxRequests": 1}]}}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let create =
+        json!({"method": "POST", "url": "/api/collections/posts/records", "body": {"title": "a"}});
+    let res = s
+        .req(
+            "POST",
+            "/api/batch",
+            None,
+            Some(json!({"requests": [create, create]})),
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    assert_eq!(
+        res.body["data"]["requests"]["1"]["response"],
+        json!({"data":{},"message":"Too Many Requests.","status":429})
+    );
+    // the direct route has its own window
+    let post = |t: &'static str| {
+        s.req(
+            "POST",
+            "/api/collections/posts/records",
+            None,
+            Some(json!({ "title": t })),
+        )
+    };
+    assert_eq!(post("b").await.status, 200);
+    assert_eq!(post("c").await.status, 429);
+}
