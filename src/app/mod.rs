@@ -4,6 +4,7 @@ mod error;
 pub mod events;
 pub mod hooks;
 pub mod memo;
+pub mod rate_limit;
 
 pub use error::AppError;
 pub use hooks::{Hooks, HOOK_NAMES};
@@ -51,6 +52,7 @@ struct AppInner {
     hooks: Hooks,
     logs: OnceLock<store::logs::LogWriter>,
     files: crate::files::FileStore,
+    rate_limiters: rate_limit::RateLimiters,
     /// The tokio runtime the app was opened in, for background work started from the writer thread.
     runtime: Option<tokio::runtime::Handle>,
     /// Resend blocks and attempt limits of the auth mails and OTPs.
@@ -79,6 +81,7 @@ impl App {
         let files = crate::files::FileStore::local(config.data_dir.join("storage"));
         Ok(App {
             inner: Arc::new(AppInner {
+                rate_limiters: rate_limit::RateLimiters::new(settings.rate_limits.enabled),
                 files,
                 runtime: tokio::runtime::Handle::try_current().ok(),
                 config,
@@ -187,12 +190,19 @@ impl App {
             .clone()
     }
 
+    /// Replaces the settings; every rate limiter starts over.
     pub fn set_settings(&self, s: Settings) {
+        self.inner.rate_limiters.reset(s.rate_limits.enabled);
         *self
             .inner
             .settings
             .write()
             .unwrap_or_else(|p| p.into_inner()) = Arc::new(s);
+    }
+
+    /// The request rate limiters (`settings.rateLimits`).
+    pub fn rate_limiters(&self) -> &rate_limit::RateLimiters {
+        &self.inner.rate_limiters
     }
 
     /// The committed collections, in creation order.

@@ -11,6 +11,9 @@ pub enum TokenType {
     Verification,
     PasswordReset,
     EmailChange,
+    /// The pre-0.23 admin API shim's superuser token (`/api/admins/*`): signed like an auth token, its
+    /// type makes old SDKs (`authStore.isAdmin`) recognise the admin.
+    Admin,
 }
 
 impl TokenType {
@@ -21,6 +24,7 @@ impl TokenType {
             TokenType::Verification => "verification",
             TokenType::PasswordReset => "passwordReset",
             TokenType::EmailChange => "emailChange",
+            TokenType::Admin => "admin",
         }
     }
 }
@@ -79,7 +83,7 @@ pub fn new_token(
         collection_id: collection_id.to_string(),
         exp: Some(chrono::Utc::now().timestamp() + duration_secs),
         id: record_id.to_string(),
-        refreshable: (kind == TokenType::Auth).then_some(true),
+        refreshable: matches!(kind, TokenType::Auth | TokenType::Admin).then_some(true),
         token_type: kind.as_str().to_string(),
         ..Default::default()
     };

@@ -3,6 +3,7 @@
 use super::error::ApiError;
 use super::extract::{Auth, RecordBody, ReqInfo};
 use super::fields;
+use super::middleware::ClientIp;
 use crate::app::App;
 use crate::services::batch::{self, BatchError};
 use axum::extract::State;
@@ -13,6 +14,7 @@ pub async fn batch(
     State(app): State<App>,
     Auth(auth): Auth,
     ReqInfo(info): ReqInfo,
+    ClientIp(ip): ClientIp,
     body: Result<RecordBody, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
     let body = body.map_err(|e| {
@@ -23,7 +25,7 @@ pub async fn batch(
         }
     })?;
     let files = body.files.into_iter().map(Into::into).collect();
-    match batch::run(&app, Value::Object(body.data), &auth, info, files).await {
+    match batch::run(&app, Value::Object(body.data), &auth, info, files, ip).await {
         Ok(responses) => Ok(Json(Value::Array(
             responses
                 .into_iter()

@@ -30,7 +30,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
 /// Loads the requester from the auth token (an invalid token simply means a guest).
 pub async fn load_auth(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let requester: Requester = match bearer_token(req.headers()) {
-        Some(t) => load_token(&app, &t, &[TokenType::Auth]).await,
+        Some(t) => load_token(&app, &t, &[TokenType::Auth, TokenType::Admin]).await,
         None => None,
     };
     req.extensions_mut().insert(requester);
@@ -84,6 +84,24 @@ pub fn real_ip(app: &App, headers: &HeaderMap, remote: Option<IpAddr>) -> String
         }
     }
     remote.map(|ip| ip.to_string()).unwrap_or_default()
+}
+
+/// The request's real IP (see [`real_ip`]) as an extractor.
+pub struct ClientIp(pub String);
+
+impl axum::extract::FromRequestParts<App> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &App,
+    ) -> Result<Self, Self::Rejection> {
+        let remote = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientIp(real_ip(app, &parts.headers, remote)))
+    }
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> String {

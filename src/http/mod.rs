@@ -1,6 +1,7 @@
 //! Every axum line: the router, extractors, `ApiError`, middleware and the server loop.
 
 mod auth_mail;
+mod auth_routes;
 mod batch;
 mod collections;
 pub mod error;
@@ -8,7 +9,9 @@ pub mod extract;
 mod fields;
 mod files;
 mod health;
+mod legacy_admins;
 pub mod middleware;
+mod rate_limit;
 mod records;
 mod settings;
 
@@ -142,6 +145,15 @@ pub fn router(app: App) -> Router {
             post(auth_mail::auth_with_otp),
         )
         .route("/api/settings/test/email", post(auth_mail::test_email))
+        .route(
+            "/api/collections/{collection}/auth-anonymously",
+            post(auth_routes::auth_anonymously),
+        )
+        .route(
+            "/api/collections/{collection}/impersonate/{id}",
+            post(auth_routes::impersonate),
+        )
+        .merge(legacy_admins::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback);
     let cors = CorsLayer::new()
@@ -155,7 +167,12 @@ pub fn router(app: App) -> Router {
             Method::DELETE,
         ]))
         .allow_headers(AllowHeaders::mirror_request());
+    // layers run bottom-up: auth loading, then the request log, then rate limits (after routing)
     api.layer(axum::middleware::from_fn_with_state(
+        app.clone(),
+        rate_limit::rate_limit,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
         app.clone(),
         middleware::request_log,
     ))

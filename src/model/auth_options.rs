@@ -83,6 +83,23 @@ pub struct TokenConfig {
     pub duration: i64,
 }
 
+/// Anonymous sign-in (Ferrobase only, not in PocketBase): `POST …/auth-anonymously` creates a guest
+/// account. Written to the JSON only when enabled, so other collections look exactly like PocketBase's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnonymousAuthConfig {
+    pub enabled: bool,
+}
+
+impl AnonymousAuthConfig {
+    fn is_off(&self) -> bool {
+        !self.enabled
+    }
+}
+
+/// The email domain of anonymous accounts (`.invalid` is reserved: no address there can exist).
+pub const ANONYMOUS_EMAIL_DOMAIN: &str = "anonymous.invalid";
+
 /// Everything an auth collection stores in `_collections.options`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -102,6 +119,8 @@ pub struct AuthOptions {
     pub verification_template: EmailTemplate,
     pub reset_password_template: EmailTemplate,
     pub confirm_email_change_template: EmailTemplate,
+    #[serde(skip_serializing_if = "AnonymousAuthConfig::is_off")]
+    pub anonymous_auth: AnonymousAuthConfig,
 }
 
 impl Default for AuthOptions {
@@ -156,6 +175,7 @@ impl Default for AuthOptions {
                 "Confirm your {APP_NAME} new email address",
                 "<p>Hi,</p>\n<p>Use the button below to confirm your new email address.</p>\n<p>\n  <a class=\"btn\" href=\"{APP_URL}/_/#/auth/confirm-email-change/{TOKEN}\" target=\"_blank\" rel=\"noopener\">Confirm new email</a>\n</p>\n<p><i>If you did not ask to change your email address, you can ignore this message.</i></p>\n<p>\n  Regards,<br/>\n  The {APP_NAME} team\n</p>",
             ),
+            anonymous_auth: AnonymousAuthConfig::default(),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod collection;
 pub mod datetime;
 pub mod field;
 pub mod index;
+pub mod rate_limit;
 pub mod record;
 pub mod record_body;
 pub mod settings;

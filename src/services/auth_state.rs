@@ -40,6 +40,7 @@ pub async fn load_token(app: &App, raw: &str, allowed: &[TokenType]) -> Option<A
     let auth = collection.auth.as_ref()?;
     let secret = match claims.token_type.as_str() {
         "auth" => auth.auth_token.secret.clone(),
+        "admin" if collection.is_superusers() => auth.auth_token.secret.clone(),
         "file" => auth.file_token.secret.clone(),
         "verification" => auth.verification_token.secret.clone(),
         "passwordReset" => auth.password_reset_token.secret.clone(),
@@ -72,4 +73,28 @@ pub fn new_auth_token(collection: &Collection, record: &Record) -> Result<String
         record.get_str("tokenKey"),
         &auth.auth_token.secret,
     )
+}
+
+/// Issues a non-refreshable auth token for `record`, valid `duration_secs` (0: the collection's
+/// `authToken.duration`). `auth-refresh` hands such a token back unchanged.
+pub fn new_static_auth_token(
+    collection: &Collection,
+    record: &Record,
+    duration_secs: i64,
+) -> Result<String, String> {
+    let auth = collection.auth.as_ref().ok_or("not an auth collection")?;
+    let duration = if duration_secs > 0 {
+        duration_secs
+    } else {
+        auth.auth_token.duration
+    };
+    let claims = Claims {
+        collection_id: collection.id.clone(),
+        exp: Some(chrono::Utc::now().timestamp().saturating_add(duration)),
+        id: record.id().to_string(),
+        refreshable: Some(false),
+        token_type: TokenType::Auth.as_str().to_string(),
+        ..Default::default()
+    };
+    token::sign(&claims, record.get_str("tokenKey"), &auth.auth_token.secret)
 }

@@ -1,6 +1,7 @@
 //! `POST /api/batch`: create/update/upsert/delete sub-requests run in order inside one transaction.
 
 use super::auth_state::Requester;
+use super::rate_limit;
 use super::record_files::{self, FilePart};
 use super::record_json::{record_json, visibility_for};
 use super::record_write::{create_in, delete_in, ensure_record_id, update_in, RecordInput};
@@ -123,6 +124,7 @@ pub async fn run(
     requester: &Requester,
     base: RequestInfo,
     files: Vec<FilePart>,
+    client_ip: String,
 ) -> Result<Vec<BatchResponse>, BatchError> {
     let settings = app.settings();
     if !settings.batch.enabled {
@@ -180,8 +182,27 @@ pub async fn run(
                 let mut info = base.clone();
                 info.context = "batch".into();
                 info.method = sub.method.clone();
+                let limit = |tag: &str| {
+                    let path = match &sub.id {
+                        Some(id) => format!("/api/collections/{}/records/{id}", sub.collection),
+                        None => format!("/api/collections/{}/records", sub.collection),
+                    };
+                    let client = rate_limit::Client {
+                        ip: &client_ip,
+                        requester: &requester2,
+                    };
+                    rate_limit::check_collection(
+                        &app2,
+                        &c,
+                        &[tag],
+                        (&sub.method, &path, ""),
+                        client,
+                    )
+                    .map_err(fail)
+                };
                 let record = match (sub.method.as_str(), &sub.id) {
                     ("POST", _) => {
+                        limit("create")?;
                         Some(create_in(&app2, tx, &c, &sub.input, &requester2, &mut info))
                     }
                     ("PUT", _) => {
@@ -196,6 +217,7 @@ pub async fn run(
                             && tx
                                 .with(|conn| store::records::exists(conn, &c, &id))
                                 .map_err(|e| fail(e.into()))?;
+                        limit(if exists { "update" } else { "create" })?;
                         if exists {
                             Some(update_in(
                                 &app2,
@@ -210,16 +232,20 @@ pub async fn run(
                             Some(create_in(&app2, tx, &c, &sub.input, &requester2, &mut info))
                         }
                     }
-                    ("PATCH", Some(id)) => Some(update_in(
-                        &app2,
-                        tx,
-                        &c,
-                        id,
-                        &sub.input,
-                        &requester2,
-                        &mut info,
-                    )),
+                    ("PATCH", Some(id)) => {
+                        limit("update")?;
+                        Some(update_in(
+                            &app2,
+                            tx,
+                            &c,
+                            id,
+                            &sub.input,
+                            &requester2,
+                            &mut info,
+                        ))
+                    }
                     (_, Some(id)) => {
+                        limit("delete")?;
                         delete_in(&app2, tx, &c, id, &requester2, &mut info).map_err(fail)?;
                         None
                     }

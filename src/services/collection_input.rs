@@ -44,6 +44,7 @@ const TOP_KEYS: &[&str] = &[
     "verificationTemplate",
     "resetPasswordTemplate",
     "confirmEmailChangeTemplate",
+    "anonymousAuth",
     "schema",
     "options",
 ];
@@ -260,6 +261,7 @@ pub fn normalize(c: &mut Collection, old: Option<&Collection>, existing: &[Colle
             if let Some(a) = c.auth.as_mut() {
                 a.oauth2.enabled = false;
                 a.oauth2.providers.clear();
+                a.anonymous_auth.enabled = false;
                 a.password_auth.enabled = true;
                 if a.otp.enabled {
                     a.mfa.enabled = true;

@@ -557,6 +557,7 @@ fn validate_auth_options(
         }
     }
     errors.add_nested("passwordAuth", pa);
+    super::auth_anonymous::validate_options(c, a, errors);
     if a.mfa.enabled {
         let mut e = Errors::new();
         if let Some(v) = duration_check(a.mfa.duration, 10, 86400) {

@@ -1,8 +1,10 @@
 //! The use-cases: each validates, runs the hooks and writes through the store inside one transaction.
 
 pub mod auth_alert;
+pub mod auth_anonymous;
 pub mod auth_email_change;
 pub mod auth_forms;
+pub mod auth_impersonate;
 pub mod auth_mail;
 pub mod auth_mfa;
 pub mod auth_otp;
@@ -19,11 +21,13 @@ pub mod collection_validate;
 pub mod collections_list;
 pub mod expand;
 pub mod file_access;
+pub mod legacy_admins;
 mod legacy_schema;
 pub mod list_params;
 pub mod mail_test;
 pub mod manage_rule;
 pub mod model_hooks;
+pub mod rate_limit;
 pub mod record_auth_form;
 pub mod record_files;
 pub mod record_json;

@@ -81,3 +81,13 @@ pub fn check(
     }
     e
 }
+
+/// The checks for a guest account (see `auth_anonymous`) updating itself: it never chose a password,
+/// so it sets email and password without `oldPassword`; `verified` stays out of its reach.
+pub fn check_anonymous_owner(old: &Record, new: &Record, body: &Map<String, Value>) -> Errors {
+    let mut e = check(Some(old), new, body, true);
+    if old.get_bool("verified") != new.get_bool("verified") {
+        e.add("verified", mismatch());
+    }
+    e
+}

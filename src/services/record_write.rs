@@ -152,7 +152,11 @@ pub fn update_in(
     }
     if c.is_auth() {
         let manager = is_manager(app, tx, c, id, requester, info)?;
-        let form = record_auth_form::check(Some(&old), &rec, body, manager);
+        let form = if !manager && super::auth_anonymous::is_own_anonymous(requester, c, &old) {
+            record_auth_form::check_anonymous_owner(&old, &rec, body)
+        } else {
+            record_auth_form::check(Some(&old), &rec, body, manager)
+        };
         if !form.is_empty() {
             return Err(AppError::validation("Failed to update record.", form));
         }

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod anonymous_auth;
 mod cli;
 mod collections;
 mod dropin;
@@ -9,9 +10,12 @@ mod expand;
 mod files;
 mod hooks;
 mod http_basics;
+mod impersonate;
+mod legacy_admins;
 mod list_order;
 mod mail;
 mod query;
+mod rate_limits;
 mod records;
 mod settings_logs;
 mod superuser_auth;
