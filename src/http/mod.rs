@@ -8,6 +8,7 @@ mod fields;
 mod files;
 mod health;
 pub mod middleware;
+mod oauth2;
 mod records;
 mod settings;
 
@@ -97,6 +98,14 @@ pub fn router(app: App) -> Router {
         .route(
             "/api/collections/{collection}/auth-refresh",
             post(records::auth_refresh),
+        )
+        .route(
+            "/api/collections/{collection}/auth-methods",
+            get(oauth2::auth_methods),
+        )
+        .route(
+            "/api/collections/{collection}/auth-with-oauth2",
+            post(oauth2::auth_with_oauth2),
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback);

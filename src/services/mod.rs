@@ -1,5 +1,7 @@
 //! The use-cases: each validates, runs the hooks and writes through the store inside one transaction.
 
+pub mod auth_methods;
+pub mod auth_oauth2;
 pub mod auth_password;
 pub mod auth_state;
 pub mod batch;

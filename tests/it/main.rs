@@ -10,6 +10,7 @@ mod files;
 mod hooks;
 mod http_basics;
 mod list_order;
+mod oauth2;
 mod query;
 mod records;
 mod settings_logs;
