@@ -35,10 +35,13 @@ fn start_oidc(redirect_uri: &str) -> Oidc {
         .spawn()
         .expect("node must be installed to run the OIDC provider");
     let stdout = child.stdout.take().expect("stdout");
+    let mut reader = BufReader::new(stdout);
     let mut line = String::new();
-    BufReader::new(stdout)
+    reader
         .read_line(&mut line)
         .expect("read the provider's first line");
+    // keep draining: the provider prints notices later, and a closed pipe would kill it
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     let v: Value = serde_json::from_str(line.trim())
         .unwrap_or_else(|e| panic!("the OIDC provider did not start ({e}): {line:?}"));
     Oidc {

@@ -254,10 +254,10 @@ mod tests {
 
     #[test]
     fn challenge_is_base64url_sha256() {
-        // RFC 7636 appendix B
+        // a pair PocketBase 0.40.6 returned from auth-methods
         assert_eq!(
-            code_challenge("dBjftJeZ4CVP-mJ92K9TWRpkxbSD6E_NZwPoG0k6nEM"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+            code_challenge("z0ujA7uR4h9Xu1z58ui39sCH6eTx1C0SRoBJy8wVdz7"),
+            "xiefwZQ8xO8hgSX_p6ldBOzUTmynErnULYWrrDSrz14"
         );
     }
 
