@@ -115,7 +115,7 @@ fn provider_body(iss: &str) -> Value {
     ]}})
 }
 
-/// One whole sign-in: auth-methods → browser → auth-with-oauth2.
+/// One whole sign-in that must succeed; returns the answer body.
 async fn sign_in(
     s: &Server,
     http: &reqwest::Client,
@@ -123,6 +123,19 @@ async fn sign_in(
     login: &str,
     token: Option<&str>,
 ) -> Value {
+    let res = try_sign_in(s, http, provider, login, token).await;
+    assert_eq!(res.status, 200, "auth-with-oauth2: {:?}", res.body);
+    res.body
+}
+
+/// One whole sign-in: auth-methods → browser → auth-with-oauth2.
+async fn try_sign_in(
+    s: &Server,
+    http: &reqwest::Client,
+    provider: &str,
+    login: &str,
+    token: Option<&str>,
+) -> crate::support::Res {
     let methods = s.get("/api/collections/users/auth-methods", None).await;
     assert_eq!(methods.status, 200);
     let p = methods.body["oauth2"]["providers"]
@@ -139,17 +152,14 @@ async fn sign_in(
         ferrobase::auth::oauth2::url_query::query_escape(&redirect)
     );
     let code = authorize(http, &url, &redirect, login).await;
-    let res = s
-        .req(
-            "POST",
-            "/api/collections/users/auth-with-oauth2",
-            token,
-            Some(json!({"provider": provider, "code": code,
+    s.req(
+        "POST",
+        "/api/collections/users/auth-with-oauth2",
+        token,
+        Some(json!({"provider": provider, "code": code,
                 "codeVerifier": p["codeVerifier"], "redirectURL": redirect})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "auth-with-oauth2: {:?}", res.body);
-    res.body
+    )
+    .await
 }
 
 async fn external_auths(s: &Server, admin: &str, record_id: &str) -> Vec<Value> {
@@ -284,6 +294,33 @@ async fn oidc_code_flow_signs_up_links_and_signs_in_again() {
         )
         .await;
     assert_error(&res, 400, "Failed to fetch OAuth2 token.");
+
+    // sign-up goes through the create API: createRule applies, with the mapped fields in the body
+    let set_rule = |rule: Value| {
+        s.req(
+            "PATCH",
+            "/api/collections/users",
+            Some(&admin),
+            Some(json!({"createRule": rule})),
+        )
+    };
+    assert_eq!(set_rule(Value::Null).await.status, 200);
+    let res = try_sign_in(&s, &browser(), "oidc", "erin", None).await;
+    assert_error(&res, 403, "Only superusers can perform this action.");
+    assert_eq!(
+        set_rule(json!("@request.body.name = 'x'")).await.status,
+        200
+    );
+    let res = try_sign_in(&s, &browser(), "oidc", "erin", None).await;
+    assert_error(&res, 400, "Failed to create record.");
+    assert_eq!(
+        set_rule(json!("@request.body.name = 'Test User'"))
+            .await
+            .status,
+        200
+    );
+    let erin = sign_in(&s, &browser(), "oidc", "erin", None).await;
+    assert_eq!(erin["meta"]["isNew"], true);
 }
 
 #[tokio::test]
