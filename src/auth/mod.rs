@@ -1,5 +1,6 @@
-//! Authentication primitives: password hashing and the HS256 record tokens.
+//! Authentication primitives: password hashing, the HS256 record tokens and OAuth2 providers.
 
 pub mod encryption;
+pub mod oauth2;
 pub mod password;
 pub mod token;

@@ -11,6 +11,7 @@ mod files;
 mod health;
 mod legacy_admins;
 pub mod middleware;
+mod oauth2;
 mod rate_limit;
 mod records;
 mod settings;
@@ -154,6 +155,14 @@ pub fn router(app: App) -> Router {
             post(auth_routes::impersonate),
         )
         .merge(legacy_admins::routes())
+        .route(
+            "/api/collections/{collection}/auth-methods",
+            get(oauth2::auth_methods),
+        )
+        .route(
+            "/api/collections/{collection}/auth-with-oauth2",
+            post(oauth2::auth_with_oauth2),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback);
     let cors = CorsLayer::new()

@@ -82,6 +82,34 @@ pub fn merge_json(base: &mut Value, patch: Value) {
     }
 }
 
+/// PocketBase applies each submitted `oauth2.providers[]` entry over the stored provider of the same
+/// name, so keys left out (notably the write-only `clientSecret`) keep their stored values.
+fn merge_providers_by_name(stored: &Value, body: &mut Map<String, Value>) {
+    let Some(old) = stored
+        .pointer("/oauth2/providers")
+        .and_then(Value::as_array)
+    else {
+        return;
+    };
+    let new = body
+        .get_mut("oauth2")
+        .and_then(|o| o.get_mut("providers"))
+        .and_then(Value::as_array_mut);
+    for p in new.into_iter().flatten() {
+        let Some(name) = p.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let prev = old
+            .iter()
+            .find(|o| o.get("name").and_then(Value::as_str) == Some(name));
+        if let (Some(prev), true) = (prev, p.is_object()) {
+            let mut merged = prev.clone();
+            merge_json(&mut merged, p.take());
+            *p = merged;
+        }
+    }
+}
+
 fn opt_rule(v: Option<&Value>) -> Result<Option<String>, AppError> {
     match v {
         None | Some(Value::Null) => Ok(None),
@@ -200,6 +228,7 @@ pub fn collection_from_update(
     };
     legacy_schema::translate(&mut body, old.kind, Some(old), existing);
     let mut json = old.to_full_json();
+    merge_providers_by_name(&json, &mut body);
     merge_json(&mut json, Value::Object(body));
     let mut collection = decode(&json, old.kind)?;
     normalize(&mut collection, Some(old), existing);

@@ -650,34 +650,69 @@ fn validate_auth_options(
         }
         errors.add_nested(key, e);
     }
-    if a.oauth2.enabled || !a.oauth2.providers.is_empty() {
-        let mut list = Errors::new();
-        let mut seen: Vec<&str> = Vec::new();
-        for (i, p) in a.oauth2.providers.iter().enumerate() {
-            let mut e = Errors::new();
-            if p.name.is_empty() {
-                e.add("name", ValidationError::required());
-            } else if seen.contains(&p.name.as_str()) {
-                e.add(
-                    "name",
-                    err(
-                        "validation_duplicated_provider",
-                        "The provider {name} is already registered.",
-                    )
-                    .param("name", p.name.clone()),
-                );
-            }
-            seen.push(&p.name);
-            if p.client_id.is_empty() {
-                e.add("clientId", ValidationError::required());
-            }
-            if p.client_secret.is_empty() {
-                e.add("clientSecret", ValidationError::required());
-            }
-            list.add_nested(i.to_string(), e);
-        }
+    if a.oauth2.enabled {
+        let list = oauth2_provider_errors(&a.oauth2.providers);
         let mut o = Errors::new();
         o.add_nested("providers", list);
         errors.add_nested("oauth2", o);
     }
+}
+
+/// `oauth2.providers` of an enabled OAuth2 config: duplicates are reported alone (like PocketBase);
+/// otherwise each entry needs a known name, clientId, clientSecret and valid URLs.
+fn oauth2_provider_errors(providers: &[crate::model::auth_options::OAuth2Provider]) -> Errors {
+    let mut list = Errors::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, p) in providers.iter().enumerate() {
+        if !p.name.is_empty() && seen.contains(&p.name.as_str()) {
+            let mut e = Errors::new();
+            e.add(
+                "name",
+                err(
+                    "validation_duplicated_provider",
+                    "The provider {name} is already registered.",
+                )
+                .param("name", p.name.clone()),
+            );
+            list.add_nested(i.to_string(), e);
+        }
+        seen.push(&p.name);
+    }
+    if !list.is_empty() {
+        return list;
+    }
+    for (i, p) in providers.iter().enumerate() {
+        let mut e = Errors::new();
+        if p.name.is_empty() {
+            e.add("name", ValidationError::required());
+        } else if crate::auth::oauth2::find(&p.name).is_none() {
+            e.add(
+                "name",
+                err(
+                    "validation_missing_provider",
+                    "Invalid or missing provider with name {name}.",
+                )
+                .param("name", p.name.clone()),
+            );
+            list.add_nested(i.to_string(), e);
+            continue;
+        }
+        if p.client_id.is_empty() {
+            e.add("clientId", ValidationError::required());
+        }
+        if p.client_secret.is_empty() {
+            e.add("clientSecret", ValidationError::required());
+        }
+        for (key, url) in [
+            ("authURL", &p.auth_url),
+            ("tokenURL", &p.token_url),
+            ("userInfoURL", &p.user_info_url),
+        ] {
+            if !url.is_empty() && !crate::model::settings::is_valid_url(url) {
+                e.add(key, err("validation_is_url", "Must be a valid URL."));
+            }
+        }
+        list.add_nested(i.to_string(), e);
+    }
+    list
 }

@@ -255,11 +255,30 @@ async fn with_uploads<T: Send + 'static>(
 pub async fn create(
     app: &App,
     c: Arc<Collection>,
+    body: Map<String, Value>,
+    parts: Vec<FilePart>,
+    requester: &Requester,
+    info: RequestInfo,
+) -> Result<Value, AppError> {
+    let saved = create_then(app, c.clone(), body, parts, requester, info, |_, r| Ok(r)).await?;
+    Ok(record_json(
+        &c,
+        &saved,
+        visibility_for(&c, &saved, requester),
+    ))
+}
+
+/// The API create path followed by `after`, in the same write transaction (OAuth2 sign-up links the new
+/// record there). Returns the record as `after` leaves it.
+pub async fn create_then(
+    app: &App,
+    c: Arc<Collection>,
     mut body: Map<String, Value>,
     parts: Vec<FilePart>,
     requester: &Requester,
     mut info: RequestInfo,
-) -> Result<Value, AppError> {
+    after: impl FnOnce(&Tx, Record) -> Result<Record, AppError> + Send + 'static,
+) -> Result<Record, AppError> {
     let uploads = prepare_uploads(&c, &mut body, parts, true)?;
     let id = body
         .get("id")
@@ -271,15 +290,11 @@ pub async fn create(
         body,
         uploads: uploads.clone(),
     };
-    let saved = with_uploads(app, &c, &id, &uploads, move |tx| {
-        create_in(&app2, tx, &c2, &input, &r2, &mut info)
+    with_uploads(app, &c, &id, &uploads, move |tx| {
+        let rec = create_in(&app2, tx, &c2, &input, &r2, &mut info)?;
+        after(tx, rec)
     })
-    .await?;
-    Ok(record_json(
-        &c,
-        &saved,
-        visibility_for(&c, &saved, requester),
-    ))
+    .await
 }
 
 /// `PATCH /api/collections/{c}/records/{id}`.

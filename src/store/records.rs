@@ -82,6 +82,34 @@ pub fn find_first_by(
         .optional()?)
 }
 
+/// The records whose fields all equal the given text values (`limit` rows at most), in rowid order.
+pub fn find_where(
+    conn: &Connection,
+    c: &Collection,
+    equals: &[(&str, &str)],
+    limit: i64,
+) -> Result<Vec<Record>, StoreError> {
+    let table = ident(&c.name);
+    let cond: Vec<String> = equals
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| format!("{table}.{} = ?{}", ident(name), i + 1))
+        .collect();
+    let where_sql = if cond.is_empty() {
+        "1".to_string()
+    } else {
+        cond.join(" AND ")
+    };
+    let sql = format!(
+        "SELECT {} FROM {table} WHERE {where_sql} ORDER BY {table}.rowid LIMIT {limit}",
+        select_list(c)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let values: Vec<&str> = equals.iter().map(|(_, v)| *v).collect();
+    let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| row_to_record(c, r))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
 /// A bound parameter of a built query.
 pub type Param = (String, SqlScalar);
 
