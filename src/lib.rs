@@ -9,5 +9,6 @@ pub mod filter;
 pub mod hook;
 pub mod http;
 pub mod model;
+pub mod realtime;
 pub mod services;
 pub mod store;

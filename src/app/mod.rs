@@ -50,6 +50,7 @@ struct AppInner {
     hooks: Hooks,
     logs: OnceLock<store::logs::LogWriter>,
     files: crate::files::FileStore,
+    realtime: crate::realtime::Broker,
     /// The tokio runtime the app was opened in, for background work started from the writer thread.
     runtime: Option<tokio::runtime::Handle>,
 }
@@ -77,6 +78,7 @@ impl App {
         Ok(App {
             inner: Arc::new(AppInner {
                 files,
+                realtime: crate::realtime::Broker::new(),
                 runtime: tokio::runtime::Handle::try_current().ok(),
                 config,
                 db,
@@ -128,6 +130,11 @@ impl App {
                 }
             }
         }
+    }
+
+    /// The realtime clients and their subscriptions.
+    pub fn realtime(&self) -> &crate::realtime::Broker {
+        &self.inner.realtime
     }
 
     /// The file storage (`pb_data/storage`).

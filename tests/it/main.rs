@@ -11,6 +11,7 @@ mod hooks;
 mod http_basics;
 mod list_order;
 mod query;
+mod realtime;
 mod records;
 mod settings_logs;
 mod superuser_auth;

@@ -27,8 +27,8 @@ fn module_of(src: &Path, file: &Path) -> String {
 }
 
 /// Modules each may use; `main`, `cli` and `lib` wire everything.
-const ORDER: [&str; 9] = [
-    "hook", "filter", "model", "store", "auth", "app", "services", "http", "jsvm",
+const ORDER: [&str; 10] = [
+    "hook", "filter", "model", "store", "auth", "realtime", "app", "services", "http", "jsvm",
 ];
 
 #[test]
