@@ -25,6 +25,9 @@ pub const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// Collection part of a topic (`posts` of `posts/*`) → the clients with such a topic, by key.
+type TopicIndex = HashMap<Box<str>, HashMap<u64, Arc<Client>>>;
+
 /// Cheap-clone handle to the registry of realtime clients.
 #[derive(Clone, Default)]
 pub struct Broker {
@@ -33,8 +36,7 @@ pub struct Broker {
 
 struct Inner {
     clients: RwLock<HashMap<Box<str>, Arc<Client>>>,
-    /// Collection part of a topic (`posts` of `posts/*`) → the clients with such a topic, by key.
-    topics: RwLock<HashMap<Box<str>, HashMap<u64, Arc<Client>>>>,
+    topics: RwLock<TopicIndex>,
     next_key: AtomicU64,
     /// Numbers the committed record events (see [`Subscription::since`]).
     event_seq: AtomicU64,
@@ -310,11 +312,7 @@ fn secret_of(c: &Collection) -> Option<&str> {
     c.auth.as_ref().map(|a| a.auth_token.secret.as_str())
 }
 
-fn remove_from_index(
-    topics: &mut HashMap<Box<str>, HashMap<u64, Arc<Client>>>,
-    collection: &str,
-    key: u64,
-) {
+fn remove_from_index(topics: &mut TopicIndex, collection: &str, key: u64) {
     if let Some(m) = topics.get_mut(collection) {
         m.remove(&key);
         if m.is_empty() {
