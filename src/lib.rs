@@ -10,5 +10,6 @@ pub mod hook;
 pub mod http;
 pub mod mail;
 pub mod model;
+pub mod realtime;
 pub mod services;
 pub mod store;

@@ -53,6 +53,7 @@ struct AppInner {
     logs: OnceLock<store::logs::LogWriter>,
     files: crate::files::FileStore,
     rate_limiters: rate_limit::RateLimiters,
+    realtime: crate::realtime::Broker,
     /// The tokio runtime the app was opened in, for background work started from the writer thread.
     runtime: Option<tokio::runtime::Handle>,
     /// Resend blocks and attempt limits of the auth mails and OTPs.
@@ -83,6 +84,7 @@ impl App {
             inner: Arc::new(AppInner {
                 rate_limiters: rate_limit::RateLimiters::new(settings.rate_limits.enabled),
                 files,
+                realtime: crate::realtime::Broker::new(),
                 runtime: tokio::runtime::Handle::try_current().ok(),
                 config,
                 db,
@@ -140,6 +142,11 @@ impl App {
     /// Short-lived marks and counters (mail resend blocks, OTP attempt limits).
     pub fn memo(&self) -> &memo::Memo {
         &self.inner.memo
+    }
+
+    /// The realtime clients and their subscriptions.
+    pub fn realtime(&self) -> &crate::realtime::Broker {
+        &self.inner.realtime
     }
 
     /// The file storage (`pb_data/storage`).

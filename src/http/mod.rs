@@ -13,6 +13,7 @@ mod legacy_admins;
 pub mod middleware;
 mod oauth2;
 mod rate_limit;
+mod realtime;
 mod records;
 mod settings;
 
@@ -67,6 +68,14 @@ pub fn router(app: App) -> Router {
             post(batch::batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
         )
         .route("/api/settings", get(settings::get).patch(settings::patch))
+        .route(
+            "/api/realtime",
+            get(realtime::connect).post(realtime::subscribe),
+        )
+        .route(
+            "/api/oauth2-redirect",
+            get(realtime::oauth2_redirect_get).post(realtime::oauth2_redirect_post),
+        )
         .route("/api/files/token", post(files::token))
         .route(
             "/api/files/{collection}/{record}/{filename}",
@@ -202,6 +211,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     app.start_log_writer();
+    crate::services::realtime::bind_hooks(&app);
+    let broker = app.realtime().clone();
+    let shutdown = async move {
+        shutdown.await;
+        // open SSE streams would hold the graceful shutdown forever
+        broker.close_all();
+    };
     let router = router(app);
     axum::serve(
         listener,

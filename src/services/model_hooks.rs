@@ -119,6 +119,14 @@ pub fn trigger(
         return last(mev);
     }
     model_hook.trigger(mev, |mev| {
+        let inner_empty = match &mev.model {
+            Model::Collection(_) => collection_hook.is_empty(),
+            Model::Record(..) => record_hook.is_empty(),
+        };
+        if inner_empty {
+            // only `onModel…` handlers (e.g. the realtime ones): no inner event to build
+            return last(mev);
+        }
         let error = mev.error.clone();
         match &mev.model {
             Model::Collection(c) => {

@@ -92,8 +92,20 @@ impl RuleCondition {
         id: &str,
         info: &'a RequestInfo,
     ) -> Result<RuleCondition, AppError> {
-        let (joins, rule_sql, mut params) =
-            build_condition(c, all, rule, info, ResolverMode::Rule, "rule")?;
+        Self::with_mode(c, all, rule, id, info, ResolverMode::Rule)
+    }
+
+    /// Like [`RuleCondition::new`] for an expression of the given origin (a client filter is held to the
+    /// spec 03 §7 restrictions).
+    pub fn with_mode<'a>(
+        c: &'a Collection,
+        all: impl Into<CollectionSet<'a>>,
+        rule: &str,
+        id: &str,
+        info: &'a RequestInfo,
+        mode: ResolverMode,
+    ) -> Result<RuleCondition, AppError> {
+        let (joins, rule_sql, mut params) = build_condition(c, all, rule, info, mode, "rule")?;
         let where_sql = format!("{}.`id` = :__id AND ({rule_sql})", store::quote(&c.name));
         params.push((
             ":__id".into(),

@@ -17,6 +17,7 @@ mod mail;
 mod oauth2;
 mod query;
 mod rate_limits;
+mod realtime;
 mod records;
 mod settings_logs;
 mod superuser_auth;

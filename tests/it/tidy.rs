@@ -27,8 +27,9 @@ fn module_of(src: &Path, file: &Path) -> String {
 }
 
 /// Modules each may use; `main`, `cli` and `lib` wire everything.
-const ORDER: [&str; 10] = [
-    "hook", "filter", "model", "store", "auth", "mail", "app", "services", "http", "jsvm",
+const ORDER: [&str; 11] = [
+    "hook", "filter", "model", "store", "auth", "mail", "realtime", "app", "services", "http",
+    "jsvm",
 ];
 
 #[test]

@@ -1,0 +1,725 @@
+//! Realtime over SSE (spec 05): rule-filtered delivery, deletes, slow clients, unsubscribe, auth
+//! interplay, the subscribe errors and the OAuth2 redirect relay.
+
+use crate::support::{assert_error, Server};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// One open SSE stream read with reqwest.
+struct Sse {
+    res: reqwest::Response,
+    buf: String,
+    id: String,
+}
+
+#[derive(Debug, Clone)]
+struct Event {
+    name: String,
+    data: Value,
+}
+
+impl Sse {
+    async fn open(s: &Server) -> Sse {
+        let res = s
+            .client
+            .get(format!("{}/api/realtime", s.url))
+            .send()
+            .await
+            .expect("connect");
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        assert_eq!(res.headers()["x-accel-buffering"], "no");
+        let mut sse = Sse {
+            res,
+            buf: String::new(),
+            id: String::new(),
+        };
+        let (raw, first) = sse
+            .next_raw(Duration::from_secs(5))
+            .await
+            .expect("PB_CONNECT");
+        let id = first.data["clientId"]
+            .as_str()
+            .expect("clientId")
+            .to_string();
+        assert_eq!(first.name, "PB_CONNECT");
+        assert_eq!(id.len(), 40);
+        assert!(id.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_eq!(
+            raw,
+            format!("id:{id}\nevent:PB_CONNECT\ndata:{{\"clientId\":\"{id}\"}}")
+        );
+        sse.id = id;
+        sse
+    }
+
+    /// The next message (raw text without the blank line, parsed), or `None` on timeout or end.
+    async fn next_raw(&mut self, wait: Duration) -> Option<(String, Event)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(pos) = self.buf.find("\n\n") {
+                let raw = self.buf[..pos].to_string();
+                self.buf.drain(..pos + 2);
+                let mut name = String::new();
+                let mut data = Value::Null;
+                for line in raw.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        name = v.to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data = serde_json::from_str(v).expect("data is JSON");
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        assert!(self.id.is_empty() || v == self.id, "id line: {v}");
+                    }
+                }
+                return Some((raw, Event { name, data }));
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.res.chunk())
+                .await
+                .ok()?;
+            match chunk.expect("read") {
+                Some(bytes) => self.buf.push_str(&String::from_utf8_lossy(&bytes)),
+                None => return None,
+            }
+        }
+    }
+
+    async fn next(&mut self, wait: Duration) -> Option<Event> {
+        self.next_raw(wait).await.map(|(_, e)| e)
+    }
+
+    /// Waits for the event with record `id` and action, failing on anything else first.
+    async fn expect(&mut self, action: &str, id: &str) -> Event {
+        let e = self
+            .next(Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|| panic!("no {action} event for {id}"));
+        assert_eq!(e.data["action"], json!(action), "{e:?}");
+        assert_eq!(e.data["record"]["id"], json!(id), "{e:?}");
+        e
+    }
+
+    /// Asserts that nothing arrives within a short while.
+    async fn expect_nothing(&mut self) {
+        if let Some(e) = self.next(Duration::from_millis(300)).await {
+            panic!("unexpected event: {e:?}");
+        }
+    }
+}
+
+async fn subscribe(s: &Server, sse: &Sse, token: Option<&str>, subs: Value) -> crate::support::Res {
+    s.req(
+        "POST",
+        "/api/realtime",
+        token,
+        Some(json!({"clientId": sse.id, "subscriptions": subs})),
+    )
+    .await
+}
+
+async fn create_user(s: &Server, admin: &str, email: &str) -> (String, String) {
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/users/records",
+            Some(admin),
+            Some(json!({"email": email, "password": "pass12345", "passwordConfirm": "pass12345"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let id = res.body["id"].as_str().unwrap().to_string();
+    (id, s.login("users", email, "pass12345").await)
+}
+
+/// `notes`: owner-only list rule, public view rule for `shared` ones, a hidden field.
+async fn setup(s: &Server, admin: &str) {
+    let res = s
+        .req(
+            "POST",
+            "/api/collections",
+            Some(admin),
+            Some(json!({
+                "name": "notes", "type": "base",
+                "listRule": "owner = @request.auth.id", "viewRule": "owner = @request.auth.id || shared = true",
+                "createRule": "", "updateRule": "", "deleteRule": "",
+                "fields": [
+                    {"name": "title", "type": "text"},
+                    {"name": "body", "type": "text", "max": 0},
+                    {"name": "shared", "type": "bool"},
+                    {"name": "secret", "type": "text", "hidden": true},
+                    {"name": "owner", "type": "relation", "collectionId": "_pb_users_auth_", "maxSelect": 1}
+                ]
+            })),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = s
+        .req(
+            "POST",
+            "/api/collections",
+            Some(admin),
+            Some(
+                json!({"name": "pings", "type": "base", "listRule": "", "viewRule": "",
+                "fields": [{"name": "n", "type": "number"}]}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+}
+
+async fn create(s: &Server, token: &str, collection: &str, body: Value) -> String {
+    let res = s
+        .req(
+            "POST",
+            &format!("/api/collections/{collection}/records"),
+            Some(token),
+            Some(body),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    res.body["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn rule_filtered_delivery() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    setup(&s, &admin).await;
+    let (u1, t1) = create_user(&s, &admin, "u1@example.com").await;
+    let (u2, t2) = create_user(&s, &admin, "u2@example.com").await;
+    let mut a = Sse::open(&s).await;
+    let mut b = Sse::open(&s).await;
+    let mut guest = Sse::open(&s).await;
+    let mut su = Sse::open(&s).await;
+    assert_eq!(
+        subscribe(&s, &a, Some(&t1), json!(["notes/*"]))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        subscribe(&s, &b, Some(&t2), json!(["notes/*"]))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        subscribe(&s, &guest, None, json!(["notes/*", "pings/*"]))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        subscribe(&s, &su, Some(&admin), json!(["notes/*"]))
+            .await
+            .status,
+        204
+    );
+
+    let n1 = create(
+        &s,
+        &admin,
+        "notes",
+        json!({"title": "one", "owner": u1, "secret": "s"}),
+    )
+    .await;
+    let n2 = create(&s, &admin, "notes", json!({"title": "two", "owner": u2})).await;
+    let p = create(&s, &admin, "pings", json!({"n": 1})).await;
+
+    let e = a.expect("create", &n1).await;
+    assert_eq!(e.name, "notes/*");
+    assert_eq!(e.data["record"]["title"], "one");
+    assert!(
+        e.data["record"].get("secret").is_none(),
+        "hidden field leaked"
+    );
+    assert_eq!(
+        serde_json::to_string(&e.data).unwrap().find("\"record\""),
+        Some(1),
+        "record comes first"
+    );
+    b.expect("create", &n2).await;
+    let e = su.expect("create", &n1).await;
+    assert_eq!(e.data["record"]["secret"], "s");
+    su.expect("create", &n2).await;
+    // the guest sees neither note; the ping after them proves they were not just late
+    guest.expect("create", &p).await;
+    a.expect_nothing().await;
+    b.expect_nothing().await;
+}
+
+#[tokio::test]
+async fn delete_and_batch_delivery_with_options() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    setup(&s, &admin).await;
+    let (u1, t1) = create_user(&s, &admin, "u1@example.com").await;
+    let n1 = create(&s, &admin, "notes", json!({"title": "one", "owner": u1})).await;
+    let mut a = Sse::open(&s).await;
+    let options =
+        urlencode(r#"{"query":{"expand":"owner","fields":"id,title,expand.owner.email"}}"#);
+    let with_options = format!("notes/*?options={options}");
+    let by_id = format!("notes/{n1}");
+    assert_eq!(
+        subscribe(&s, &a, Some(&t1), json!([by_id, with_options]))
+            .await
+            .status,
+        204
+    );
+    let res = s
+        .req(
+            "PATCH",
+            &format!("/api/collections/notes/records/{n1}"),
+            Some(&admin),
+            Some(json!({"title": "last"})),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let res = s
+        .req(
+            "DELETE",
+            &format!("/api/collections/notes/records/{n1}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    let mut got = Vec::new();
+    for _ in 0..4 {
+        got.push(a.next(Duration::from_secs(5)).await.expect("event"));
+    }
+    let mut names: Vec<(String, String)> = got
+        .iter()
+        .map(|e| {
+            (
+                e.name.clone(),
+                e.data["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    names.sort();
+    let mut want = vec![
+        (by_id.clone(), "update".to_string()),
+        (by_id.clone(), "delete".to_string()),
+        (with_options.clone(), "update".to_string()),
+        (with_options.clone(), "delete".to_string()),
+    ];
+    want.sort();
+    assert_eq!(names, want);
+    for e in &got {
+        assert_eq!(e.data["record"]["title"], "last", "{e:?}");
+        if e.name == with_options {
+            assert_eq!(
+                e.data["record"],
+                json!({"id": n1, "title": "last", "expand": {"owner": {"email": "u1@example.com"}}})
+            );
+        } else {
+            assert_eq!(e.data["record"]["collectionName"], "notes");
+        }
+    }
+
+    // a batch: both creates arrive, in commit order, after the commit; a failed batch sends nothing
+    let res = s
+        .req(
+            "PATCH",
+            "/api/settings",
+            Some(&admin),
+            Some(json!({"batch": {"enabled": true}})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = s
+        .req(
+            "POST",
+            "/api/batch",
+            Some(&admin),
+            Some(json!({"requests": [
+                {"method": "POST", "url": "/api/collections/notes/records", "body": {"id": "batchnote00001a", "title": "b1", "owner": u1}},
+                {"method": "POST", "url": "/api/collections/notes/records", "body": {"id": "batchnote00002a", "title": "b2", "owner": u1}}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    a.expect("create", "batchnote00001a").await;
+    a.expect("create", "batchnote00002a").await;
+    let res = s
+        .req(
+            "POST",
+            "/api/batch",
+            Some(&admin),
+            Some(json!({"requests": [
+                {"method": "POST", "url": "/api/collections/notes/records", "body": {"id": "batchnote00003a", "title": "b3", "owner": u1}},
+                {"method": "POST", "url": "/api/collections/notes/records", "body": {"id": "batchnote00001a"}}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status, 400, "{:?}", res.body);
+    a.expect_nothing().await;
+    // a delete by the owner reaches the subscriber too
+    let res = s
+        .req(
+            "DELETE",
+            "/api/collections/notes/records/batchnote00001a",
+            Some(&t1),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    a.expect("delete", "batchnote00001a").await;
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn slow_client_is_dropped_while_others_keep_receiving() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    setup(&s, &admin).await;
+    // a raw client that reads PB_CONNECT and then never reads again
+    let addr = s.url.trim_start_matches("http://").to_string();
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.set_recv_buffer_size(4096).unwrap();
+    let mut slow = sock.connect(addr.parse().unwrap()).await.unwrap();
+    slow.write_all(format!("GET /api/realtime HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 512];
+    let slow_id = loop {
+        let n = slow.read(&mut byte).await.unwrap();
+        head.extend_from_slice(&byte[..n]);
+        let text = String::from_utf8_lossy(&head).to_string();
+        if let Some(pos) = text.find("\nid:") {
+            let rest = &text[pos + 4..];
+            if rest.len() >= 40 {
+                break rest[..40].to_string();
+            }
+        }
+    };
+    let res = s
+        .req(
+            "POST",
+            "/api/realtime",
+            None,
+            Some(json!({"clientId": slow_id, "subscriptions": ["pings/*", "notes/*"]})),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+    let mut fast = Sse::open(&s).await;
+    assert_eq!(
+        subscribe(&s, &fast, None, json!(["pings/*"])).await.status,
+        204
+    );
+
+    // ~100 KB per event: the slow client's queue fills up long before 300 events
+    let big = "x".repeat(100_000);
+    let res = s
+        .req(
+            "PATCH",
+            "/api/collections/pings",
+            Some(&admin),
+            Some(json!({"fields": [{"name": "n", "type": "number"}, {"name": "pad", "type": "text", "max": 200000}]})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let reader = tokio::spawn(async move {
+        let mut n = 0;
+        while let Some(e) = fast.next(Duration::from_secs(10)).await {
+            assert_eq!(e.data["record"]["n"], json!(n), "events in commit order");
+            n += 1;
+            if n == 300 {
+                break;
+            }
+        }
+        n
+    });
+    for i in 0..300 {
+        create(&s, &admin, "pings", json!({"n": i, "pad": big})).await;
+    }
+    assert_eq!(
+        reader.await.unwrap(),
+        300,
+        "the reading client got every event"
+    );
+    assert!(
+        s.app.realtime().client(&slow_id).is_none(),
+        "the slow client was dropped"
+    );
+    let res = s
+        .req(
+            "POST",
+            "/api/realtime",
+            None,
+            Some(json!({"clientId": slow_id, "subscriptions": []})),
+        )
+        .await;
+    assert_error(&res, 404, "Missing or invalid client id.");
+    drop(slow);
+}
+
+#[tokio::test]
+async fn unsubscribe_and_subscribe_errors() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    setup(&s, &admin).await;
+    let (_u1, t1) = create_user(&s, &admin, "u1@example.com").await;
+    let mut a = Sse::open(&s).await;
+    assert_eq!(
+        subscribe(&s, &a, None, json!(["pings/*", "notes/x"]))
+            .await
+            .status,
+        204
+    );
+    let p1 = create(&s, &admin, "pings", json!({"n": 1})).await;
+    a.expect("create", &p1).await;
+    // replace the set: pings is gone, notes by id stays
+    let n = create(&s, &admin, "notes", json!({"title": "t", "shared": true})).await;
+    assert_eq!(
+        subscribe(&s, &a, None, json!([format!("notes/{n}")]))
+            .await
+            .status,
+        204
+    );
+    create(&s, &admin, "pings", json!({"n": 2})).await;
+    let res = s
+        .req(
+            "PATCH",
+            &format!("/api/collections/notes/records/{n}"),
+            Some(&admin),
+            Some(json!({"title": "u"})),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    a.expect("update", &n).await;
+    // an empty list unsubscribes from everything
+    assert_eq!(subscribe(&s, &a, None, json!([])).await.status, 204);
+    create(&s, &admin, "pings", json!({"n": 3})).await;
+    a.expect_nothing().await;
+
+    // errors
+    let res = s
+        .req(
+            "POST",
+            "/api/realtime",
+            None,
+            Some(json!({"clientId": "nope", "subscriptions": []})),
+        )
+        .await;
+    assert_error(&res, 404, "Missing or invalid client id.");
+    let res = s
+        .req(
+            "POST",
+            "/api/realtime",
+            None,
+            Some(json!({"subscriptions": ["pings/*"]})),
+        )
+        .await;
+    assert_error(
+        &res,
+        400,
+        "Something went wrong while processing your request.",
+    );
+    assert_eq!(res.body["data"]["clientId"]["code"], "validation_required");
+    let res = s
+        .req(
+            "POST",
+            "/api/realtime",
+            None,
+            Some(json!({"clientId": a.id, "subscriptions": vec!["a"; 1001]})),
+        )
+        .await;
+    assert_eq!(
+        res.body["data"]["subscriptions"]["code"],
+        "validation_length_too_long"
+    );
+    let res = s
+        .req(
+            "POST",
+            "/api/realtime",
+            None,
+            Some(Value::String("garbage".into())),
+        )
+        .await;
+    assert_error(
+        &res,
+        400,
+        "Something went wrong while processing your request.",
+    );
+    // guest → user is allowed, user → guest or another user is not
+    assert_eq!(subscribe(&s, &a, Some(&t1), json!([])).await.status, 204);
+    let res = subscribe(&s, &a, None, json!([])).await;
+    assert_error(
+        &res,
+        403,
+        "The current and the previous request authorization don't match.",
+    );
+    let res = subscribe(&s, &a, Some(&admin), json!([])).await;
+    assert_error(
+        &res,
+        403,
+        "The current and the previous request authorization don't match.",
+    );
+    // once the stream is closed the id is unknown
+    let id = a.id.clone();
+    drop(a);
+    let mut gone = false;
+    for _ in 0..50 {
+        let res = s
+            .req(
+                "POST",
+                "/api/realtime",
+                None,
+                Some(json!({"clientId": id, "subscriptions": []})),
+            )
+            .await;
+        if res.status == 404 {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(gone, "closed client still registered");
+}
+
+#[tokio::test]
+async fn auth_changes_reach_realtime_clients() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    setup(&s, &admin).await;
+    let (u1, t1) = create_user(&s, &admin, "u1@example.com").await;
+    let mut a = Sse::open(&s).await;
+    assert_eq!(
+        subscribe(&s, &a, Some(&t1), json!(["notes/*", "pings/*"]))
+            .await
+            .status,
+        204
+    );
+    let n1 = create(&s, &admin, "notes", json!({"title": "mine", "owner": u1})).await;
+    a.expect("create", &n1).await;
+    // a plain update keeps the auth
+    let res = s
+        .req(
+            "PATCH",
+            &format!("/api/collections/users/records/{u1}"),
+            Some(&admin),
+            Some(json!({"name": "U"})),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let n2 = create(&s, &admin, "notes", json!({"title": "mine2", "owner": u1})).await;
+    a.expect("create", &n2).await;
+    // a password change (new tokenKey) makes the client a guest
+    let res = s
+        .req(
+            "PATCH",
+            &format!("/api/collections/users/records/{u1}"),
+            Some(&admin),
+            Some(json!({"password": "newpass123", "passwordConfirm": "newpass123"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    create(&s, &admin, "notes", json!({"title": "mine3", "owner": u1})).await;
+    let p = create(&s, &admin, "pings", json!({"n": 1})).await;
+    a.expect("create", &p).await;
+    // guest → auth again with the new token
+    let t1b = s.login("users", "u1@example.com", "newpass123").await;
+    assert_eq!(
+        subscribe(&s, &a, Some(&t1b), json!(["notes/*"]))
+            .await
+            .status,
+        204
+    );
+    let n4 = create(&s, &admin, "notes", json!({"title": "mine4", "owner": u1})).await;
+    a.expect("create", &n4).await;
+}
+
+#[tokio::test]
+async fn oauth2_redirect_relays_to_the_subscribed_client() {
+    let s = Server::start().await;
+    let mut a = Sse::open(&s).await;
+    assert_eq!(
+        subscribe(&s, &a, None, json!(["@oauth2"])).await.status,
+        204
+    );
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = format!("{}/api/oauth2-redirect?state={}&code=abc123", s.url, a.id);
+    let res = no_redirects.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), 307);
+    assert_eq!(
+        res.headers()["location"],
+        "../_/#/auth/oauth2-redirect-success"
+    );
+    let e = a.next(Duration::from_secs(5)).await.expect("@oauth2");
+    assert_eq!(e.name, "@oauth2");
+    assert_eq!(
+        serde_json::to_string(&e.data).unwrap(),
+        format!(r#"{{"state":"{}","code":"abc123"}}"#, a.id)
+    );
+    // the subscription is gone: a second redirect fails
+    let res = no_redirects.get(&url).send().await.unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        "../_/#/auth/oauth2-redirect-failure"
+    );
+    // POST (form_post) answers 303; an error is relayed and counts as a failure
+    assert_eq!(
+        subscribe(&s, &a, None, json!(["@oauth2"])).await.status,
+        204
+    );
+    let res = no_redirects
+        .post(format!("{}/api/oauth2-redirect", s.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("state={}&error=access_denied", a.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "../_/#/auth/oauth2-redirect-failure"
+    );
+    let e = a.next(Duration::from_secs(5)).await.expect("@oauth2");
+    assert_eq!(
+        e.data,
+        json!({"state": a.id, "code": "", "error": "access_denied"})
+    );
+    let res = no_redirects
+        .get(format!("{}/api/oauth2-redirect", s.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 307);
+    assert_eq!(
+        res.headers()["location"],
+        "../_/#/auth/oauth2-redirect-failure"
+    );
+}
+
+#[tokio::test]
+async fn idle_streams_end() {
+    let s = Server::start().await;
+    s.app
+        .realtime()
+        .set_timeouts(Duration::from_millis(400), Duration::from_secs(60));
+    let mut a = Sse::open(&s).await;
+    let started = std::time::Instant::now();
+    assert!(
+        a.next(Duration::from_secs(5)).await.is_none(),
+        "stream ended"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(s.app.realtime().client(&a.id).is_none());
+}
