@@ -352,6 +352,16 @@ fn drop_stale_auth_rows(
     Ok(())
 }
 
+/// A deleted auth record takes its OTPs, MFA sessions, sign-in origins and OAuth2 links with it.
+fn drop_owned_auth_rows(app: &App, tx: &Tx, c: &Collection, id: &str) -> Result<(), AppError> {
+    for table in ["_otps", "_mfas", "_authOrigins", "_externalAuths"] {
+        if let Some(rows) = app.find_collection(table) {
+            store::records::delete_owned_by(tx, &rows, &c.id, id)?;
+        }
+    }
+    Ok(())
+}
+
 /// Deletes a record inside the open transaction, running every delete hook.
 pub fn delete(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record) -> Result<(), AppError> {
     if c.is_view() {
@@ -371,6 +381,9 @@ pub fn delete(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record) -> Result<()
             let (c, id) = (c.clone(), r.id().to_string());
             release_references(app, tx, &c, &id)?;
             store::records::delete(tx, &c, &id)?;
+            if c.is_auth() {
+                drop_owned_auth_rows(app, tx, &c, &id)?;
+            }
             if c.fields
                 .iter()
                 .any(|f| matches!(f.kind, FieldKind::File(_)))

@@ -208,3 +208,36 @@ async fn users_sign_in_refresh_and_forbidden() {
         .await;
     assert_error(&res, 404, "Missing or invalid auth collection context.");
 }
+
+/// Deleting an auth record deletes its sign-in origins (and OTPs, MFA sessions, OAuth2 links).
+#[tokio::test]
+async fn deleting_a_user_drops_its_auth_rows() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/users/records",
+            None,
+            Some(json!({"email": "gone@example.com", "password": "Passw0rd123", "passwordConfirm": "Passw0rd123"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let id = res.body["id"].as_str().unwrap().to_string();
+    s.login("users", "gone@example.com", "Passw0rd123").await;
+    let origins = format!("/api/collections/_authOrigins/records?filter=recordRef%3D%27{id}%27");
+    let origins = origins.as_str();
+    let count = s.get(origins, Some(&admin)).await.body["totalItems"].as_i64();
+    assert_eq!(count, Some(1));
+    let del = s
+        .req(
+            "DELETE",
+            &format!("/api/collections/users/records/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(del.status, 204);
+    let count = s.get(origins, Some(&admin)).await.body["totalItems"].as_i64();
+    assert_eq!(count, Some(0));
+}
