@@ -62,6 +62,7 @@ pub fn router(app: App) -> Router {
             post(batch::batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
         )
         .route("/api/settings", get(settings::get).patch(settings::patch))
+        .route("/api/settings/test/s3", post(settings::test_s3))
         .route("/api/files/token", post(files::token))
         .route(
             "/api/files/{collection}/{record}/{filename}",

@@ -12,6 +12,7 @@ mod http_basics;
 mod list_order;
 mod query;
 mod records;
+mod s3;
 mod settings_logs;
 mod superuser_auth;
 mod tidy;
