@@ -9,6 +9,20 @@ use std::time::{Duration, Instant};
 
 const BUCKET: &str = "ferrobase-it";
 
+/// moto checks no signature, but anonymous reads meet the bucket's private ACL.
+const AUTH: &str = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00";
+
+/// The real interpreter behind `python3` (a shim's child would outlive a kill).
+fn python() -> String {
+    let out = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("python3 is needed to run moto (pip install 'moto[server]')");
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!path.is_empty(), "python3 did not name its interpreter");
+    path
+}
+
 /// A moto S3 server on a free loopback port, stopped when dropped.
 struct Moto {
     child: Child,
@@ -29,7 +43,7 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let child = Command::new("python3")
+        let child = Command::new(python())
             .args([
                 "-m",
                 "moto.server",
@@ -97,7 +111,10 @@ impl Backend {
                 out
             }
             Backend::S3(url) => {
-                let xml = reqwest::get(format!("{url}/{BUCKET}?list-type=2&prefix={prefix}"))
+                let xml = reqwest::Client::new()
+                    .get(format!("{url}/{BUCKET}?list-type=2&prefix={prefix}"))
+                    .header("Authorization", AUTH)
+                    .send()
                     .await
                     .unwrap()
                     .text()
@@ -129,6 +146,7 @@ impl Backend {
             Backend::S3(url) => {
                 let res = reqwest::Client::new()
                     .head(format!("{url}/{BUCKET}/{key}"))
+                    .header("Authorization", AUTH)
                     .send()
                     .await
                     .unwrap();
