@@ -550,3 +550,43 @@ async fn settings_test_s3() {
         "{message}"
     );
 }
+
+/// A `pb_config.yaml` beside `pb_data` selects the bucket at start; enabled API settings win.
+#[tokio::test]
+async fn pb_config_yaml_selects_the_bucket() {
+    let moto = Moto::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = format!(
+        "filesystem:\n  endpoint: {}\n  bucket: {BUCKET}\n  region: us-east-1\n  accessKey: test\n  secretKey: test\n  forcePathStyle: true\n",
+        moto.url
+    );
+    std::fs::write(dir.path().join("pb_config.yaml"), yaml).unwrap();
+    let s = Server::start_on(&dir.path().join("pb_data")).await;
+    let files = s.app.files();
+    assert!(files.is_s3(), "pb_config.yaml names a bucket");
+    let content = ferrobase::files::Content::from(b"yaml".to_vec());
+    files.put("cfg/rec/a.txt", &content, "a.txt").await.unwrap();
+    let backend = Backend::S3(moto.url.clone());
+    assert_eq!(
+        backend.keys("cfg/").await,
+        vec!["cfg/rec/a.txt".to_string()]
+    );
+    assert_eq!(backend.meta("cfg/rec/a.txt").await.1, "a.txt");
+    assert_eq!(files.read("cfg/rec/a.txt").await.unwrap(), b"yaml");
+    files.delete_prefix("cfg/").await.unwrap();
+    backend.wait_gone("cfg/").await;
+    // the API settings win: another bucket, which does not exist, is now used
+    let mut other = s.app.settings().as_ref().clone();
+    other.s3.enabled = true;
+    other.s3.bucket = "api-bucket".into();
+    other.s3.endpoint = moto.url.clone();
+    other.s3.region = "us-east-1".into();
+    other.s3.access_key = "test".into();
+    other.s3.secret = "test".into();
+    other.s3.force_path_style = true;
+    s.app.set_settings(other);
+    s.app.reload_files().await.unwrap();
+    let err = s.app.files().put("cfg/rec/b.txt", &content, "b.txt").await;
+    assert!(err.is_err(), "the API's (missing) bucket is used");
+    assert!(backend.keys("cfg/").await.is_empty());
+}
