@@ -12,6 +12,8 @@ BIN="$ROOT/target/release/ferrobase"
 echo "== test dependencies (real components the tests start on loopback)"
 # the mail tests run a real SMTP server on loopback (aiosmtpd)
 python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+# the S3 tests run a real S3-compatible server on loopback (moto)
+python3 -c "import moto.server" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
 echo "== npm install (tests/sdk021: the JS SDK 0.21 for the legacy admin API test)"
 [ -f tests/sdk021/node_modules/pocketbase/package.json ] || (cd tests/sdk021 && npm ci --no-audit --no-fund --loglevel=error)
 echo "== npm packages of the test OIDC provider (tests/oidc)"

@@ -51,7 +51,9 @@ struct AppInner {
     settings: RwLock<Arc<Settings>>,
     hooks: Hooks,
     logs: OnceLock<store::logs::LogWriter>,
-    files: crate::files::FileStore,
+    files: RwLock<crate::files::FileStore>,
+    /// The `filesystem` section of `pb_config.yaml` beside the data dir, if any.
+    file_config: Option<crate::model::settings::S3Config>,
     rate_limiters: rate_limit::RateLimiters,
     realtime: crate::realtime::Broker,
     /// The tokio runtime the app was opened in, for background work started from the writer thread.
@@ -79,11 +81,14 @@ impl App {
                 s
             }
         };
-        let files = crate::files::FileStore::local(config.data_dir.join("storage"));
+        let file_config = read_config_file(&config.data_dir);
+        let s3 = storage_s3(&settings, file_config.as_ref());
+        let files = crate::files::FileStore::from_config(config.data_dir.join("storage"), &s3);
         Ok(App {
             inner: Arc::new(AppInner {
                 rate_limiters: rate_limit::RateLimiters::new(settings.rate_limits.enabled),
-                files,
+                files: RwLock::new(files),
+                file_config,
                 realtime: crate::realtime::Broker::new(),
                 runtime: tokio::runtime::Handle::try_current().ok(),
                 config,
@@ -149,9 +154,32 @@ impl App {
         &self.inner.realtime
     }
 
-    /// The file storage (`pb_data/storage`).
-    pub fn files(&self) -> &crate::files::FileStore {
-        &self.inner.files
+    /// The file storage (`pb_data/storage` or the S3 bucket).
+    pub fn files(&self) -> crate::files::FileStore {
+        self.inner
+            .files
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The S3 settings uploads use: `settings.s3` when enabled (the API wins), else the
+    /// `filesystem` section of `pb_config.yaml`, else none (local storage).
+    pub fn storage_s3_config(&self) -> crate::model::settings::S3Config {
+        storage_s3(&self.settings(), self.inner.file_config.as_ref())
+    }
+
+    /// Rebuilds the file storage from the current settings (after they changed). The S3 client
+    /// reads the system TLS roots, so it is built on a blocking thread.
+    pub async fn reload_files(&self) -> Result<(), AppError> {
+        let s3 = self.storage_s3_config();
+        let root = self.data_dir().join("storage");
+        let files =
+            tokio::task::spawn_blocking(move || crate::files::FileStore::from_config(root, &s3))
+                .await
+                .map_err(AppError::internal)?;
+        *self.inner.files.write().unwrap_or_else(|p| p.into_inner()) = files;
+        Ok(())
     }
 
     /// Starts the request-log writer and the retention job (`__pbLogsCleanup__`: at start, then every
@@ -264,6 +292,23 @@ impl App {
     pub fn collections_in(&self, tx: &Tx) -> Result<Vec<Collection>, StoreError> {
         tx.with(store::collections::load_all)
     }
+}
+
+/// Reads `pb_config.yaml` beside the data dir (a missing or unreadable file means none).
+fn read_config_file(data_dir: &Path) -> Option<crate::model::settings::S3Config> {
+    let path = data_dir.parent()?.join(crate::files::CONFIG_FILE);
+    let text = std::fs::read_to_string(path).ok()?;
+    crate::files::parse_filesystem(&text).filter(|c| c.enabled)
+}
+
+fn storage_s3(
+    settings: &Settings,
+    file: Option<&crate::model::settings::S3Config>,
+) -> crate::model::settings::S3Config {
+    if settings.s3.enabled {
+        return settings.s3.clone();
+    }
+    file.cloned().unwrap_or_default()
 }
 
 fn encode_settings(s: &Settings, key: Option<&str>) -> Result<String, AppError> {

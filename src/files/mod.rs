@@ -1,20 +1,27 @@
 //! Files: object storage (a local directory with PocketBase's layout and `.attrs` sidecars), upload
 //! name normalization, content sniffing, thumbs and the framework-free serving rules.
 
+mod config_file;
 mod content;
 mod mime;
 mod mime_binary;
 mod mime_text;
 mod name;
+mod s3;
 pub mod serve;
 pub mod thumb;
 
+pub use config_file::{parse_filesystem, CONFIG_FILE};
 pub use content::{Content, DiskContent, Spool, SPILL_AT};
 pub use mime::{detect_extension, detect_mime, media_type, mime_allowed};
 pub use name::{normalize_name, random_suffix, snake_case};
+pub use s3::S3Bucket;
 pub use thumb::{ThumbSize, DEFAULT_THUMBS, THUMB_SOURCE_TYPES};
 
+use crate::model::settings::S3Config;
 use base64::Engine;
+use bytes::Bytes;
+use futures_util::stream::{self, BoxStream, StreamExt};
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -33,17 +40,87 @@ pub enum FilesError {
     Io(#[from] std::io::Error),
     #[error("thumb: {0}")]
     Thumb(String),
+    #[error("{0}")]
+    S3(String),
 }
 
 /// A stored object ready to be served.
 #[derive(Debug, Clone)]
 pub struct StoredObject {
-    /// Where the bytes are (local driver).
-    pub path: PathBuf,
-    /// From the sidecar; `application/octet-stream` without one.
+    /// Where the bytes are.
+    pub source: Source,
+    /// From the sidecar (local) or the object's `Content-Type` (S3); `application/octet-stream`
+    /// without one.
     pub content_type: String,
     pub size: u64,
     pub modified: SystemTime,
+}
+
+/// Where a stored object's bytes are read from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Local(PathBuf),
+    S3 { bucket: S3Bucket, key: String },
+}
+
+/// Bytes per read of a local file while streaming.
+const CHUNK: u64 = 64 * 1024;
+
+/// Streams `length` bytes of a local file from `start` (the file is opened on the first poll).
+fn local_range(
+    path: PathBuf,
+    start: u64,
+    length: u64,
+) -> BoxStream<'static, std::io::Result<Bytes>> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let state = (None::<tokio::fs::File>, path, start, length);
+    stream::unfold(state, |(file, path, pos, left)| async move {
+        if left == 0 {
+            return None;
+        }
+        let opened = match file {
+            Some(f) => Ok(f),
+            None => match tokio::fs::File::open(&path).await {
+                Ok(mut f) => f.seek(std::io::SeekFrom::Start(pos)).await.map(|_| f),
+                Err(e) => Err(e),
+            },
+        };
+        let mut file = match opened {
+            Ok(f) => f,
+            Err(e) => return Some((Err(e), (None, path, pos, 0))),
+        };
+        let mut buf = vec![0u8; left.min(CHUNK) as usize];
+        match file.read(&mut buf).await {
+            Ok(0) => {
+                let eof = std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "file shrank while serving",
+                );
+                Some((Err(eof), (None, path, pos, 0)))
+            }
+            Ok(n) => {
+                buf.truncate(n);
+                let n = n as u64;
+                Some((Ok(Bytes::from(buf)), (Some(file), path, pos + n, left - n)))
+            }
+            Err(e) => Some((Err(e), (None, path, pos, 0))),
+        }
+    })
+    .boxed()
+}
+
+impl StoredObject {
+    /// `length` bytes from `start`, streamed without holding the object in memory.
+    pub fn read_range(
+        &self,
+        start: u64,
+        length: u64,
+    ) -> BoxStream<'static, std::io::Result<Bytes>> {
+        match &self.source {
+            Source::Local(path) => local_range(path.clone(), start, length),
+            Source::S3 { bucket, key } => bucket.read_range(key, start, length),
+        }
+    }
 }
 
 /// `<collectionId>/<recordId>/<name>`.
@@ -58,14 +135,19 @@ pub fn thumb_key(collection_id: &str, record_id: &str, name: &str, thumb: &str) 
 
 const ATTRS_SUFFIX: &str = ".attrs";
 
-/// The object store. The local driver keeps files under `root` (`pb_data/storage`).
+/// The object store: a local directory (`pb_data/storage`) or an S3 bucket, behind one API.
 #[derive(Clone)]
 pub struct FileStore {
     inner: Arc<Inner>,
 }
 
+enum Backend {
+    Local(PathBuf),
+    S3(S3Bucket),
+}
+
 struct Inner {
-    root: PathBuf,
+    backend: Backend,
     /// At most this many thumbs are generated at once.
     thumb_slots: tokio::sync::Semaphore,
     thumb_wait: Duration,
@@ -188,7 +270,7 @@ fn get_blocking(path: &Path) -> Result<StoredObject, FilesError> {
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "application/octet-stream".to_string());
     Ok(StoredObject {
-        path: path.to_path_buf(),
+        source: Source::Local(path.to_path_buf()),
         content_type,
         size: meta.len(),
         modified: meta.modified()?,
@@ -272,12 +354,36 @@ impl FileStore {
     /// The local driver over `root` (created on first write). Thumb workers: `PB_THUMBS_MAX_WORKERS`
     /// (default CPUs + 2), slot wait: `PB_THUMBS_MAX_WAIT` seconds (default 60).
     pub fn local(root: PathBuf) -> FileStore {
+        FileStore::with_backend(Backend::Local(root))
+    }
+
+    /// The S3 driver over a bucket.
+    pub fn s3(bucket: S3Bucket) -> FileStore {
+        FileStore::with_backend(Backend::S3(bucket))
+    }
+
+    /// The bucket of `s3` when it is enabled, else the local directory `root`. Building an S3 client
+    /// reads the system TLS roots: call it off the async runtime.
+    pub fn from_config(root: PathBuf, s3: &S3Config) -> FileStore {
+        if s3.enabled {
+            FileStore::s3(S3Bucket::new(s3))
+        } else {
+            FileStore::local(root)
+        }
+    }
+
+    /// Whether this store writes to an S3 bucket.
+    pub fn is_s3(&self) -> bool {
+        matches!(self.inner.backend, Backend::S3(_))
+    }
+
+    fn with_backend(backend: Backend) -> FileStore {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         let workers = env_number("PB_THUMBS_MAX_WORKERS").map_or(cpus + 2, |n| n as usize);
         let wait = env_number("PB_THUMBS_MAX_WAIT").unwrap_or(60);
         FileStore {
             inner: Arc::new(Inner {
-                root,
+                backend,
                 thumb_slots: tokio::sync::Semaphore::new(
                     workers.min(tokio::sync::Semaphore::MAX_PERMITS),
                 ),
@@ -287,12 +393,16 @@ impl FileStore {
         }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.inner.root
+    /// The local directory (`None` for S3).
+    pub fn root(&self) -> Option<&Path> {
+        match &self.inner.backend {
+            Backend::Local(root) => Some(root),
+            Backend::S3(_) => None,
+        }
     }
 
-    /// The path of a key; rejects keys that could leave the root and the reserved `.attrs` suffix.
-    fn path_of(&self, key: &str) -> Result<PathBuf, FilesError> {
+    /// Checks a key: nothing that could leave the root, no reserved `.attrs` suffix.
+    fn check_key(key: &str) -> Result<(), FilesError> {
         let bad = key.is_empty()
             || key.ends_with(ATTRS_SUFFIX)
             || key.contains('\\')
@@ -303,7 +413,16 @@ impl FileStore {
         if bad {
             return Err(FilesError::InvalidKey(key.to_string()));
         }
-        Ok(self.inner.root.join(key))
+        Ok(())
+    }
+
+    /// The local path of a key, or the bucket for S3 (after [`FileStore::check_key`]).
+    fn locate(&self, key: &str) -> Result<Located<'_>, FilesError> {
+        FileStore::check_key(key)?;
+        Ok(match &self.inner.backend {
+            Backend::Local(root) => Located::Local(root.join(key)),
+            Backend::S3(bucket) => Located::S3(bucket),
+        })
     }
 
     /// Writes an upload and its sidecar (content type sniffed from the bytes, md5, original name).
@@ -313,10 +432,18 @@ impl FileStore {
         content: &Content,
         original_name: &str,
     ) -> Result<(), FilesError> {
-        let path = self.path_of(key)?;
-        let metadata = json!({ "original-filename": truncate_bytes(original_name, 255) });
-        let content = content.clone();
-        blocking(move || put_content_blocking(&path, &content, metadata)).await
+        let original_name = truncate_bytes(original_name, 255);
+        match self.locate(key)? {
+            Located::Local(path) => {
+                let metadata = json!({ "original-filename": original_name });
+                let content = content.clone();
+                blocking(move || put_content_blocking(&path, &content, metadata)).await
+            }
+            Located::S3(bucket) => {
+                let kind = detect_mime(content.head());
+                bucket.put(key, content, &kind, Some(original_name)).await
+            }
+        }
     }
 
     /// Writes an object with a known content type and no metadata (thumbs).
@@ -326,20 +453,43 @@ impl FileStore {
         bytes: Vec<u8>,
         content_type: &str,
     ) -> Result<(), FilesError> {
-        let path = self.path_of(key)?;
-        let content_type = content_type.to_string();
-        blocking(move || put_blocking(&path, &bytes, &content_type, json!({}))).await
+        match self.locate(key)? {
+            Located::Local(path) => {
+                let content_type = content_type.to_string();
+                blocking(move || put_blocking(&path, &bytes, &content_type, json!({}))).await
+            }
+            Located::S3(bucket) => {
+                let content = Content::from(bytes);
+                bucket.put(key, &content, content_type, None).await
+            }
+        }
     }
 
     /// The object's location, type, size and modification time.
     pub async fn get(&self, key: &str) -> Result<StoredObject, FilesError> {
-        let path = self.path_of(key)?;
-        blocking(move || get_blocking(&path)).await
+        match self.locate(key)? {
+            Located::Local(path) => blocking(move || get_blocking(&path)).await,
+            Located::S3(bucket) => {
+                let head = bucket.head(key).await?;
+                Ok(StoredObject {
+                    source: Source::S3 {
+                        bucket: bucket.clone(),
+                        key: key.to_string(),
+                    },
+                    content_type: head.content_type,
+                    size: head.size,
+                    modified: head.modified,
+                })
+            }
+        }
     }
 
     /// The object's bytes.
     pub async fn read(&self, key: &str) -> Result<Vec<u8>, FilesError> {
-        let path = self.path_of(key)?;
+        let path = match self.locate(key)? {
+            Located::Local(path) => path,
+            Located::S3(bucket) => return bucket.read(key).await,
+        };
         match tokio::fs::read(&path).await {
             Ok(b) => Ok(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(FilesError::NotFound),
@@ -348,16 +498,19 @@ impl FileStore {
     }
 
     pub async fn exists(&self, key: &str) -> bool {
-        match self.path_of(key) {
-            Ok(p) => tokio::fs::metadata(p).await.is_ok_and(|m| m.is_file()),
+        match self.locate(key) {
+            Ok(Located::Local(p)) => tokio::fs::metadata(p).await.is_ok_and(|m| m.is_file()),
+            Ok(Located::S3(bucket)) => bucket.head(key).await.is_ok(),
             Err(_) => false,
         }
     }
 
     /// Deletes an object and its sidecar.
     pub async fn delete(&self, key: &str) -> Result<(), FilesError> {
-        let path = self.path_of(key)?;
-        blocking(move || delete_blocking(&path)).await
+        match self.locate(key)? {
+            Located::Local(path) => blocking(move || delete_blocking(&path)).await,
+            Located::S3(bucket) => bucket.delete(key).await,
+        }
     }
 
     /// Deletes every object whose key starts with `prefix` (a trailing `/` means a directory, which
@@ -371,9 +524,14 @@ impl FileStore {
         if bad {
             return Err(FilesError::InvalidKey(prefix.to_string()));
         }
-        let root = self.inner.root.clone();
-        let prefix = prefix.to_string();
-        blocking(move || delete_prefix_blocking(&root, &prefix)).await
+        match &self.inner.backend {
+            Backend::Local(root) => {
+                let root = root.clone();
+                let prefix = prefix.to_string();
+                blocking(move || delete_prefix_blocking(&root, &prefix)).await
+            }
+            Backend::S3(bucket) => bucket.delete_prefix(prefix).await,
+        }
     }
 
     /// Makes sure the thumb `thumb_key` of `original_key` exists, generating it once (concurrent
@@ -434,6 +592,30 @@ impl FileStore {
         .await?;
         self.put_typed(thumb_key, bytes, kind).await
     }
+}
+
+/// Where a checked key lives.
+enum Located<'a> {
+    Local(PathBuf),
+    S3(&'a S3Bucket),
+}
+
+/// Checks an S3 configuration like PocketBase's settings test: uploads
+/// `pb_settings_test_<5 random>/test.txt`, then deletes that prefix (list + delete).
+pub async fn test_s3(config: &S3Config) -> Result<(), FilesError> {
+    let config = config.clone();
+    let bucket = blocking(move || Ok(S3Bucket::new(&config))).await?;
+    let prefix = format!("pb_settings_test_{}", random_suffix(5));
+    let content = Content::from(b"test".to_vec());
+    let key = format!("{prefix}/test.txt");
+    bucket
+        .put(&key, &content, "text/plain; charset=utf-8", None)
+        .await
+        .map_err(|e| FilesError::S3(format!("failed to upload a test file: [key: {key}] {e}")))?;
+    bucket
+        .delete_prefix(&format!("{prefix}/"))
+        .await
+        .map_err(|e| FilesError::S3(format!("failed to delete a test file: {e}")))
 }
 
 #[cfg(test)]

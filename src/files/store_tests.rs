@@ -18,7 +18,7 @@ async fn put_writes_the_sidecar() {
     )
     .await
     .unwrap();
-    let attrs = std::fs::read_to_string(fs.root().join("c/r/a.txt.attrs")).unwrap();
+    let attrs = std::fs::read_to_string(fs.root().unwrap().join("c/r/a.txt.attrs")).unwrap();
     assert_eq!(
         attrs,
         r#"{"user.cache_control":"","user.content_disposition":"","user.content_encoding":"","user.content_language":"","user.content_type":"text/plain; charset=utf-8","user.metadata":{"original-filename":"a.txt"},"md5":"b1kCrCNwJL3QwXbLkwY9xA=="}"#
@@ -31,7 +31,7 @@ async fn put_writes_the_sidecar() {
     assert!(fs.exists("c/r/a.txt").await);
     assert_eq!(fs.read("c/r/a.txt").await.unwrap(), b"hello world\n");
     // no temporary files are left behind
-    let names: Vec<_> = std::fs::read_dir(fs.root().join("c/r"))
+    let names: Vec<_> = std::fs::read_dir(fs.root().unwrap().join("c/r"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
@@ -41,8 +41,8 @@ async fn put_writes_the_sidecar() {
 #[tokio::test]
 async fn missing_sidecar_means_octet_stream() {
     let (_d, fs) = store();
-    std::fs::create_dir_all(fs.root().join("c/r")).unwrap();
-    std::fs::write(fs.root().join("c/r/raw.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    std::fs::create_dir_all(fs.root().unwrap().join("c/r")).unwrap();
+    std::fs::write(fs.root().unwrap().join("c/r/raw.png"), b"\x89PNG\r\n\x1a\n").unwrap();
     assert_eq!(
         fs.get("c/r/raw.png").await.unwrap().content_type,
         "application/octet-stream"
@@ -96,16 +96,16 @@ async fn deletes_and_prefixes() {
             .unwrap();
     }
     fs.delete("c/r1/b.txt").await.unwrap();
-    assert!(!fs.root().join("c/r1/b.txt.attrs").exists());
+    assert!(!fs.root().unwrap().join("c/r1/b.txt.attrs").exists());
     assert!(matches!(
         fs.delete("c/r1/b.txt").await,
         Err(FilesError::NotFound)
     ));
     fs.delete_prefix("c/r1/thumbs_a.png/").await.unwrap();
-    assert!(!fs.root().join("c/r1/thumbs_a.png").exists());
+    assert!(!fs.root().unwrap().join("c/r1/thumbs_a.png").exists());
     assert!(fs.exists("c/r1/a.txt").await);
     fs.delete_prefix("c/").await.unwrap();
-    assert!(!fs.root().join("c").exists());
+    assert!(!fs.root().unwrap().join("c").exists());
     assert!(fs.exists("d/r/x.txt").await);
     // a prefix that is not a directory: a key prefix
     fs.put(
@@ -154,7 +154,7 @@ async fn thumbs_are_generated_once() {
     }
     let obj = fs.get(&key).await.unwrap();
     assert_eq!(obj.content_type, "image/png");
-    let attrs = std::fs::read_to_string(fs.root().join(format!("{key}.attrs"))).unwrap();
+    let attrs = std::fs::read_to_string(fs.root().unwrap().join(format!("{key}.attrs"))).unwrap();
     assert!(attrs.contains(r#""user.metadata":{}"#), "{attrs}");
     assert!(fs.inner.pending.lock().is_empty());
     // a broken original fails (the caller then serves the original)

@@ -5,6 +5,7 @@ use super::error::ApiError;
 use super::extract::{Auth, PathParams, QueryMap, ReqInfo};
 use crate::app::App;
 use crate::files::serve::{self, Conditions, Precondition, RangeError, Segment};
+use crate::files::StoredObject;
 use crate::services::file_access::{self, DownloadRequest};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
@@ -12,16 +13,14 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 /// Marks a response the security-headers layer leaves without `X-Frame-Options` (files may be
 /// embedded).
 #[derive(Debug, Clone, Copy)]
 pub struct AllowFraming;
-
-const CHUNK: u64 = 64 * 1024;
 
 fn set(h: &mut HeaderMap, name: HeaderName, value: &str) {
     if let Ok(v) = HeaderValue::from_bytes(value.as_bytes()) {
@@ -36,45 +35,15 @@ fn first(headers: &HeaderMap, name: HeaderName) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Streams the segments, reading file slices from `file`.
-fn stream_body(file: tokio::fs::File, segments: Vec<Segment>) -> Body {
-    let state = (file, segments.into_iter(), None::<(u64, u64)>);
-    let stream =
-        futures_util::stream::unfold(state, |(mut file, mut rest, mut current)| async move {
-            loop {
-                if let Some((pos, left)) = current {
-                    if left == 0 {
-                        current = None;
-                        continue;
-                    }
-                    let want = left.min(CHUNK) as usize;
-                    let mut buf = vec![0u8; want];
-                    let read = match file.seek(std::io::SeekFrom::Start(pos)).await {
-                        Ok(_) => file.read(&mut buf).await,
-                        Err(e) => Err(e),
-                    };
-                    return match read {
-                        Ok(0) => Some((
-                            Err(std::io::Error::new(
-                                std::io::ErrorKind::UnexpectedEof,
-                                "file shrank while serving",
-                            )),
-                            (file, rest, None),
-                        )),
-                        Ok(n) => {
-                            buf.truncate(n);
-                            let next = Some((pos + n as u64, left - n as u64));
-                            Some((Ok(Bytes::from(buf)), (file, rest, next)))
-                        }
-                        Err(e) => Some((Err(e), (file, rest, None))),
-                    };
-                }
-                match rest.next()? {
-                    Segment::Bytes(b) => return Some((Ok(Bytes::from(b)), (file, rest, None))),
-                    Segment::File { start, length } => current = Some((start, length)),
-                }
-            }
-        });
+/// Streams the segments, reading the object's slices as they are needed.
+fn stream_body(object: StoredObject, segments: Vec<Segment>) -> Body {
+    let stream = futures_util::stream::iter(segments).flat_map(move |segment| match segment {
+        Segment::Bytes(b) => {
+            futures_util::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(b)) })
+                .boxed()
+        }
+        Segment::File { start, length } => object.read_range(start, length),
+    });
     Body::from_stream(stream)
 }
 
@@ -108,9 +77,6 @@ pub async fn download(
     let dl = match file_access::download(&app, request).await {
         Ok(d) => d,
         Err(e) => return ApiError::from(e).into_response(),
-    };
-    let Ok(file) = tokio::fs::File::open(&dl.object.path).await else {
-        return ApiError::not_found().into_response();
     };
     let force = q
         .get("download")
@@ -206,7 +172,7 @@ pub async fn download(
     let body = if parts.method == axum::http::Method::HEAD {
         Body::empty()
     } else {
-        stream_body(file, segments)
+        stream_body(dl.object, segments)
     };
     finish(status, h, body)
 }

@@ -76,6 +76,7 @@ pub fn router(app: App) -> Router {
             "/api/oauth2-redirect",
             get(realtime::oauth2_redirect_get).post(realtime::oauth2_redirect_post),
         )
+        .route("/api/settings/test/s3", post(settings::test_s3))
         .route("/api/files/token", post(files::token))
         .route(
             "/api/files/{collection}/{record}/{filename}",

@@ -1,11 +1,12 @@
 //! `GET|PATCH /api/settings`.
 
 use super::error::ApiError;
-use super::extract::Superuser;
+use super::extract::{Body, Superuser};
 use crate::app::App;
 use crate::services;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde_json::Value;
 
@@ -20,4 +21,14 @@ pub async fn patch(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(services::settings::patch(&app, &body).await?))
+}
+
+/// `POST /api/settings/test/s3`.
+pub async fn test_s3(
+    State(app): State<App>,
+    _su: Superuser,
+    Body(body): Body,
+) -> Result<StatusCode, ApiError> {
+    services::settings::test_s3(&app, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,9 @@
 //! Reading and changing the app settings (`/api/settings`).
 
 use crate::app::{App, AppError};
+use crate::files;
 use crate::model::settings::parse_patch_body;
+use crate::model::{Errors, ValidationError};
 use crate::store;
 use serde_json::Value;
 
@@ -29,9 +31,45 @@ pub async fn patch(app: &App, raw: &[u8]) -> Result<Value, AppError> {
         .map_err(AppError::from)?;
     let public = next.to_public();
     let (max_days, min_level) = (next.logs.max_days, next.logs.min_level);
+    let storage_changed = next.s3 != current.s3;
     app.set_settings(next);
+    if storage_changed {
+        app.reload_files().await?;
+    }
     if let Err(e) = store::logs::prune(app.aux_db(), max_days, min_level).await {
         tracing::warn!("pruning logs failed: {e}");
     }
     Ok(public)
+}
+
+const TEST_S3_FAILED: &str = "Failed to test the S3 filesystem.";
+
+/// `POST /api/settings/test/s3`: body `{"filesystem":"storage"|"backups"}`; uploads and deletes a
+/// test object with the saved settings of that bucket.
+pub async fn test_s3(app: &App, body: &Value) -> Result<(), AppError> {
+    let filesystem = body.get("filesystem").and_then(Value::as_str).unwrap_or("");
+    let mut errors = Errors::new();
+    match filesystem {
+        "storage" | "backups" => {}
+        "" => errors.add("filesystem", ValidationError::required()),
+        _ => errors.add(
+            "filesystem",
+            ValidationError::new("validation_in_invalid", "Must be a valid value."),
+        ),
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(TEST_S3_FAILED, errors));
+    }
+    let settings = app.settings();
+    let config = if filesystem == "storage" {
+        &settings.s3
+    } else {
+        &settings.backups.s3
+    };
+    let raw = |e: String| AppError::bad_request(&format!("{TEST_S3_FAILED} Raw error: \n{e}"));
+    if !config.enabled {
+        // PocketBase names the storage filesystem here for both
+        return Err(raw("S3 storage filesystem is not enabled.".to_string()));
+    }
+    files::test_s3(config).await.map_err(|e| raw(e.to_string()))
 }

@@ -19,6 +19,7 @@ mod query;
 mod rate_limits;
 mod realtime;
 mod records;
+mod s3;
 mod settings_logs;
 mod superuser_auth;
 mod tidy;
