@@ -213,6 +213,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     app.start_log_writer();
     crate::services::realtime::bind_hooks(&app);
+    crate::services::auth_cleanup::spawn_hourly(&app);
     let broker = app.realtime().clone();
     let shutdown = async move {
         shutdown.await;

@@ -2,6 +2,7 @@
 
 pub mod auth_alert;
 pub mod auth_anonymous;
+pub mod auth_cleanup;
 pub mod auth_email_change;
 pub mod auth_forms;
 pub mod auth_impersonate;

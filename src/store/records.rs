@@ -326,6 +326,21 @@ pub fn find_owned_by(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Deletes the rows of a system collection that belong to auth collection `collection_ref` and were
+/// created before `cutoff` (a stored datetime); the number deleted.
+pub fn delete_owned_before(
+    tx: &Tx,
+    c: &Collection,
+    collection_ref: &str,
+    cutoff: &str,
+) -> Result<usize, StoreError> {
+    let sql = format!(
+        "DELETE FROM {} WHERE `collectionRef` = ?1 AND `created` < ?2",
+        ident(&c.name)
+    );
+    Ok(tx.with(|conn| conn.prepare_cached(&sql)?.execute([collection_ref, cutoff]))?)
+}
+
 /// Deletes the rows [`find_owned_by`] would return; the number deleted.
 pub fn delete_owned_by(
     tx: &Tx,

@@ -241,3 +241,79 @@ async fn deleting_a_user_drops_its_auth_rows() {
     let count = s.get(origins, Some(&admin)).await.body["totalItems"].as_i64();
     assert_eq!(count, Some(0));
 }
+
+/// The hourly clean-up deletes OTPs and MFA sessions older than their collection's durations.
+#[tokio::test]
+async fn expired_otps_and_mfas_are_cleaned_up() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    let user = s
+        .req(
+            "POST",
+            "/api/collections/users/records",
+            None,
+            Some(json!({"email": "otp@example.com", "password": "Passw0rd123", "passwordConfirm": "Passw0rd123"})),
+        )
+        .await;
+    let uid = user.body["id"].as_str().unwrap().to_string();
+    let mut ids = Vec::new();
+    for (table, body) in [
+        (
+            "_otps",
+            json!({"collectionRef": "_pb_users_auth_", "recordRef": uid, "password": "12345678"}),
+        ),
+        (
+            "_otps",
+            json!({"collectionRef": "_pb_users_auth_", "recordRef": uid, "password": "87654321"}),
+        ),
+        (
+            "_mfas",
+            json!({"collectionRef": "_pb_users_auth_", "recordRef": uid, "method": "password"}),
+        ),
+        (
+            "_mfas",
+            json!({"collectionRef": "_pb_users_auth_", "recordRef": uid, "method": "otp"}),
+        ),
+    ] {
+        let res = s
+            .req(
+                "POST",
+                &format!("/api/collections/{table}/records"),
+                Some(&admin),
+                Some(body),
+            )
+            .await;
+        assert_eq!(res.status, 200, "{table}: {:?}", res.body);
+        ids.push((table, res.body["id"].as_str().unwrap().to_string()));
+    }
+    // the first row of each table is older than the default durations (otp 180 s, mfa 600 s)
+    for (table, id) in [&ids[0], &ids[2]] {
+        let c = s.app.find_collection(table).unwrap();
+        let id = id.clone();
+        s.app
+            .db()
+            .write(move |tx| {
+                let found = tx.with(|conn| ferrobase::store::records::find_by_id(conn, &c, &id))?;
+                let mut r = found.expect("row");
+                r.set("created", json!("2000-01-01 00:00:00.000Z"));
+                ferrobase::store::records::update(tx, &c, &id, &r)
+            })
+            .await
+            .map_err(|e: ferrobase::store::StoreError| e.to_string())
+            .unwrap();
+    }
+    let deleted = ferrobase::services::auth_cleanup::delete_expired(&s.app)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 2);
+    for (i, (table, id)) in ids.iter().enumerate() {
+        let res = s
+            .get(
+                &format!("/api/collections/{table}/records/{id}"),
+                Some(&admin),
+            )
+            .await;
+        let kept = i == 1 || i == 3;
+        assert_eq!(res.status, if kept { 200 } else { 404 }, "{table} {id}");
+    }
+}
