@@ -64,12 +64,15 @@ impl LogWriter {
         tokio::spawn(async move {
             // Log pages are rewritten by every batch (the `message` index takes random inserts):
             // a longer WAL between checkpoints copies each page once instead of many times.
-            let _ = aux
+            let tuned = aux
                 .write(|tx| {
                     tx.with(|conn| conn.pragma_update(None, "wal_autocheckpoint", 20_000))?;
                     Ok::<(), StoreError>(())
                 })
                 .await;
+            if let Err(e) = tuned {
+                tracing::warn!("setting the auxiliary database's checkpoint interval failed: {e}");
+            }
             loop {
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(3)) => {}
