@@ -35,6 +35,9 @@ pub struct GlobalFlags {
     /// the total prewarm goja.Runtime instances for the JS app hooks execution
     #[arg(long = "hooksPool", global = true, default_value_t = 15)]
     pub hooks_pool: usize,
+    /// seconds a JS handler may run before it is interrupted (Ferrobase)
+    #[arg(long = "hooksTimeout", global = true, default_value_t = 30)]
+    pub hooks_timeout: u64,
     /// the directory with the user defined migrations (default "<dir>/../pb_migrations")
     #[arg(long = "migrationsDir", global = true)]
     pub migrations_dir: Option<PathBuf>,
@@ -192,9 +195,35 @@ pub async fn run_serve(g: &GlobalFlags, http: Option<String>) -> Result<(), Stri
             std::env::args().next().unwrap_or_else(|| "ferrobase".into())
         );
     }
-    crate::http::serve(app, listener, shutdown_signal())
+    let hooks_dir = g
+        .hooks_dir
+        .clone()
+        .unwrap_or_else(|| g.dir.join("..").join("pb_hooks"));
+    let config = crate::jsvm::JsConfig {
+        hooks_dir: std::path::absolute(&hooks_dir).unwrap_or(hooks_dir),
+        watch: g.hooks_watch,
+        pool_size: g.hooks_pool,
+        timeout: std::time::Duration::from_secs(g.hooks_timeout.max(1)),
+    };
+    let app2 = app.clone();
+    let jsvm = tokio::task::spawn_blocking(move || crate::jsvm::Jsvm::start(&app2, config))
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?
+        .inspect_err(|e| {
+            eprintln!("{e}");
+            std::process::exit(2);
+        })?;
+    let vm2 = jsvm.clone();
+    let out = crate::http::serve_with(
+        app,
+        listener,
+        shutdown_signal(),
+        crate::jsvm::routes::wrap(vm2),
+    )
+    .await
+    .map_err(|e| e.to_string());
+    let _ = tokio::task::spawn_blocking(move || jsvm.terminate(false)).await;
+    out
 }
 
 async fn shutdown_signal() {

@@ -8,6 +8,7 @@ pub mod files;
 pub mod filter;
 pub mod hook;
 pub mod http;
+pub mod jsvm;
 pub mod mail;
 pub mod model;
 pub mod realtime;

@@ -19,6 +19,13 @@ pub enum AppError {
     /// The first factor passed and a second one is required: 401 with the bare body `{"mfaId": id}`.
     #[error("MFA required ({0})")]
     MfaRequired(String),
+    /// Any status with a ready message and `data` (errors thrown by JS hooks: `new ApiError(418, …)`).
+    #[error("{message}")]
+    Api {
+        status: u16,
+        message: String,
+        data: serde_json::Value,
+    },
     /// An internal failure; the text is logged, never sent.
     #[error("{0}")]
     Internal(String),

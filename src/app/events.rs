@@ -39,3 +39,57 @@ pub struct ModelEvent {
 pub struct BootstrapEvent {
     pub app: App,
 }
+
+/// The request behind an API hook: who asks and the request data rules see.
+#[derive(Debug, Clone, Default)]
+pub struct RequestData {
+    /// The auth record (collection, record) of the request, when signed in.
+    pub auth: Option<(Arc<Collection>, Record)>,
+    pub info: crate::store::resolver::RequestInfo,
+}
+
+/// A record API request (create, update, delete, view): `record` holds the submitted values (update: the
+/// stored record with the body applied; `original` is the stored copy).
+pub struct RecordRequestEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub record: Record,
+    pub original: Option<Record>,
+    pub request: RequestData,
+}
+
+/// A list request after its query: `result` is the page envelope the client gets.
+pub struct RecordsListRequestEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub result: serde_json::Value,
+    pub request: RequestData,
+}
+
+/// Any successful sign-in, right before the auth response is written.
+pub struct RecordAuthRequestEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub record: Record,
+    pub token: String,
+    pub meta: Option<serde_json::Value>,
+    pub auth_method: String,
+    pub request: RequestData,
+}
+
+/// `auth-with-password`, before the password is checked (`record` is None when nothing matched).
+pub struct RecordAuthWithPasswordRequestEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub record: Option<Record>,
+    pub identity: String,
+    pub identity_field: String,
+    pub password: String,
+    pub request: RequestData,
+}
+
+/// The app is shutting down (or restarting for a hooks reload).
+pub struct TerminateEvent {
+    pub app: App,
+    pub is_restart: bool,
+}

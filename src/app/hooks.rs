@@ -1,6 +1,10 @@
 //! The one table of every hook: it yields the `Hooks` struct and the list of JS names (`HOOK_NAMES`).
 
-use super::events::{BootstrapEvent, CollectionEvent, ModelEvent, RecordEvent};
+use super::events::{
+    BootstrapEvent, CollectionEvent, ModelEvent, RecordAuthRequestEvent,
+    RecordAuthWithPasswordRequestEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent,
+    TerminateEvent,
+};
 use super::AppError;
 use crate::hook::Hook;
 
@@ -19,6 +23,15 @@ macro_rules! hooks_table {
 
 hooks_table! {
     on_bootstrap: BootstrapEvent => "onBootstrap",
+    on_terminate: TerminateEvent => "onTerminate",
+
+    on_record_create_request: RecordRequestEvent => "onRecordCreateRequest",
+    on_record_update_request: RecordRequestEvent => "onRecordUpdateRequest",
+    on_record_delete_request: RecordRequestEvent => "onRecordDeleteRequest",
+    on_record_view_request: RecordRequestEvent => "onRecordViewRequest",
+    on_records_list_request: RecordsListRequestEvent => "onRecordsListRequest",
+    on_record_auth_request: RecordAuthRequestEvent => "onRecordAuthRequest",
+    on_record_auth_with_password_request: RecordAuthWithPasswordRequestEvent => "onRecordAuthWithPasswordRequest",
 
     on_model_validate: ModelEvent => "onModelValidate",
     on_model_create: ModelEvent => "onModelCreate",

@@ -102,6 +102,15 @@ impl From<AppError> for ApiError {
             AppError::NotFound(m) => ApiError::new(404, &m),
             AppError::TooManyRequests(m) => ApiError::new(429, &m),
             AppError::MfaRequired(id) => ApiError::bare(401, json!({ "mfaId": id })),
+            AppError::Api {
+                status,
+                message,
+                data,
+            } => ApiError {
+                status,
+                message,
+                data,
+            },
             AppError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 ApiError::new(500, "")

@@ -61,6 +61,12 @@ fn with_upload_limit(app: &App, route: MethodRouter<App>) -> MethodRouter<App> {
 
 /// The full API router with its middleware.
 pub fn router(app: App) -> Router {
+    router_with(app, |r| r)
+}
+
+/// The router with `wrap` applied to the routes inside the auth and logging layers (JS routes hook in
+/// here: they see the loaded auth and are logged like built-in routes).
+pub fn router_with(app: App, wrap: impl FnOnce(Router<App>) -> Router<App>) -> Router {
     let api = Router::new()
         .route("/api/health", get(health::health).head(health::health))
         .route(
@@ -186,6 +192,7 @@ pub fn router(app: App) -> Router {
             Method::DELETE,
         ]))
         .allow_headers(AllowHeaders::mirror_request());
+    let api = wrap(api);
     // layers run bottom-up: auth loading, then the request log, then rate limits (after routing)
     api.layer(axum::middleware::from_fn_with_state(
         app.clone(),
@@ -211,6 +218,16 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(app, listener, shutdown, |r| r).await
+}
+
+/// [`serve`] with extra routes/middleware applied by `wrap` (see [`router_with`]).
+pub async fn serve_with(
+    app: App,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    wrap: impl FnOnce(Router<App>) -> Router<App>,
+) -> std::io::Result<()> {
     app.start_log_writer();
     crate::services::realtime::bind_hooks(&app);
     crate::services::auth_cleanup::spawn_hourly(&app);
@@ -220,7 +237,7 @@ pub async fn serve(
         // open SSE streams would hold the graceful shutdown forever
         broker.close_all();
     };
-    let router = router(app);
+    let router = router_with(app, wrap);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -32,6 +32,11 @@ pub fn is_superuser(r: &Requester) -> bool {
 
 /// Loads and verifies a token of one of the `allowed` types; `None` for anything invalid.
 pub async fn load_token(app: &App, raw: &str, allowed: &[TokenType]) -> Option<AuthState> {
+    load_token_now(app, raw, allowed)
+}
+
+/// The synchronous body of [`load_token`] (a point read on this thread's connection).
+pub fn load_token_now(app: &App, raw: &str, allowed: &[TokenType]) -> Option<AuthState> {
     let claims = token::peek(raw)?;
     if !allowed.iter().any(|t| t.as_str() == claims.token_type) {
         return None;

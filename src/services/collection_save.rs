@@ -54,6 +54,37 @@ pub async fn update(app: &App, id_or_name: &str, body: Value) -> Result<Collecti
         .await
 }
 
+/// Saves a collection given as JSON inside the open transaction: an update when its id (or name) exists,
+/// else a create (`$app.save(collection)` of JS hooks and migrations).
+pub fn save_json_in(app: &App, tx: &Tx, body: Value) -> Result<Collection, AppError> {
+    let existing = app.collections_in(tx)?;
+    let key = body
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let old = key
+        .as_deref()
+        .and_then(|k| existing.iter().find(|c| c.id == k))
+        .cloned();
+    match old {
+        Some(old) => {
+            let input = collection_from_update(&old, body, &existing)?;
+            let mut c = input.collection;
+            c.updated = datetime::now();
+            save(app, tx, c, Some(&old), &input.raw_type)
+        }
+        None => {
+            let input = collection_from_create(body, &existing)?;
+            let mut c = input.collection;
+            let now = datetime::now();
+            c.created = now.clone();
+            c.updated = now;
+            save(app, tx, c, None, &input.raw_type)
+        }
+    }
+}
+
 /// Finds a collection by id, or by name case-insensitively.
 pub fn find<'a>(all: &'a [Collection], id_or_name: &str) -> Option<&'a Collection> {
     all.iter()

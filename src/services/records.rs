@@ -136,3 +136,57 @@ fn visibility_with(
     }
     vis
 }
+
+/// A filter and sort over `c` with superuser rights (`$app.findRecordsByFilter` and friends).
+pub fn filter_statement(
+    c: &Collection,
+    all: &Arc<Vec<Arc<Collection>>>,
+    filter: &str,
+    sort: &str,
+) -> Result<rule_query::PageQuery, AppError> {
+    let info = RequestInfo::default();
+    rules::list_statement_as(c, all, filter, sort, &info, true)
+}
+
+/// Runs a [`filter_statement`] with an extra built condition; `limit` 0 means no limit. Returns the
+/// records, or only their count when `count_only`.
+pub fn run_filter_statement(
+    conn: &store::Connection,
+    c: &Collection,
+    mut page: rule_query::PageQuery,
+    extra: Option<&store::dbx::Built>,
+    limit: i64,
+    offset: i64,
+    count_only: bool,
+) -> Result<(Vec<Record>, i64), store::StoreError> {
+    if let Some(b) = extra.filter(|b| !b.sql.is_empty()) {
+        page.where_sql = if page.where_sql.is_empty() {
+            format!("({})", b.sql)
+        } else {
+            format!("{} AND ({})", page.where_sql, b.sql)
+        };
+        for (name, v) in &b.params {
+            page.params.push((format!(":p_{name}"), json_scalar(v)));
+        }
+    }
+    if count_only {
+        return Ok((Vec::new(), rule_query::count_matches(conn, c, &page)?));
+    }
+    page.limit = if limit > 0 { limit } else { i64::MAX };
+    page.offset = offset.max(0);
+    Ok((rule_query::list_page(conn, c, &page)?, 0))
+}
+
+fn json_scalar(v: &Value) -> crate::model::field::value::SqlScalar {
+    use crate::model::field::value::SqlScalar;
+    match v {
+        Value::Null => SqlScalar::Null,
+        Value::Bool(b) => SqlScalar::Int(*b as i64),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => SqlScalar::Int(i),
+            None => SqlScalar::Real(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => SqlScalar::Text(s.clone()),
+        other => SqlScalar::Text(other.to_string()),
+    }
+}

@@ -261,7 +261,25 @@ pub fn list_statement<'a>(
     info: &'a RequestInfo,
     requester: &Requester,
 ) -> Result<PageQuery, AppError> {
-    let superuser = is_superuser(requester);
+    list_statement_as(
+        c,
+        all,
+        filter_text,
+        sort_text,
+        info,
+        is_superuser(requester),
+    )
+}
+
+/// [`list_statement`] for a superuser (`true`: no list rule, no client-filter restrictions) or a guest.
+pub fn list_statement_as<'a>(
+    c: &'a Collection,
+    all: impl Into<CollectionSet<'a>>,
+    filter_text: &str,
+    sort_text: &str,
+    info: &'a RequestInfo,
+    superuser: bool,
+) -> Result<PageQuery, AppError> {
     let mut resolver = RecordResolver::with_mode(c, all, Some(info), ResolverMode::Rule);
     let mut sink = ParamSink::new("f");
     let mut wheres = Vec::new();

@@ -211,6 +211,27 @@ impl Db {
         rx.recv().map_err(|_| StoreError::Closed)?
     }
 
+    /// Opens a write transaction on the writer thread that stays open while the caller (another thread) sends
+    /// it work, until `WriteSession::finish`. For `$app.runInTransaction` called outside the writer thread.
+    pub fn begin_session(&self) -> Result<WriteSession, StoreError> {
+        let (jobs_tx, jobs_rx) = std::sync::mpsc::channel::<SessionMsg>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Result<(), StoreError>>();
+        self.send_write(move || {
+            let out = run_in_tx(|tx| loop {
+                match jobs_rx.recv() {
+                    Ok(SessionMsg::Job(f)) => f(tx),
+                    Ok(SessionMsg::End(true)) => return Ok(()),
+                    Ok(SessionMsg::End(false)) | Err(_) => return Err(StoreError::RolledBack),
+                }
+            });
+            let _ = done_tx.send(out);
+        })?;
+        Ok(WriteSession {
+            jobs: jobs_tx,
+            done: done_rx,
+        })
+    }
+
     fn send_write(&self, job: impl FnOnce() + Send + 'static) -> Result<(), StoreError> {
         if thread::current().id() == self.inner.writer_thread {
             return Err(StoreError::Reentrant);
@@ -219,6 +240,45 @@ impl Db {
             .writer
             .send(Box::new(job))
             .map_err(|_| StoreError::Closed)
+    }
+}
+
+enum SessionMsg {
+    Job(Box<dyn FnOnce(&Tx) + Send>),
+    End(bool),
+}
+
+/// A write transaction held open on the writer thread for another thread (see `Db::begin_session`).
+pub struct WriteSession {
+    jobs: std::sync::mpsc::Sender<SessionMsg>,
+    done: std::sync::mpsc::Receiver<Result<(), StoreError>>,
+}
+
+impl WriteSession {
+    /// Runs `f` inside the session's transaction and waits for its result.
+    pub fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Tx) -> T + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.jobs
+            .send(SessionMsg::Job(Box::new(move |t| {
+                let _ = tx.send(f(t));
+            })))
+            .map_err(|_| StoreError::Closed)?;
+        rx.recv().map_err(|_| StoreError::Closed)
+    }
+
+    /// Commits (or rolls back) and waits for the writer to finish.
+    pub fn finish(self, commit: bool) -> Result<(), StoreError> {
+        self.jobs
+            .send(SessionMsg::End(commit))
+            .map_err(|_| StoreError::Closed)?;
+        match self.done.recv() {
+            Ok(Err(StoreError::RolledBack)) if !commit => Ok(()),
+            Ok(r) => r,
+            Err(_) => Err(StoreError::Closed),
+        }
     }
 }
 

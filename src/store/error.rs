@@ -12,6 +12,8 @@ pub enum StoreError {
     Reentrant,
     #[error("not found")]
     NotFound,
+    #[error("the transaction was rolled back")]
+    RolledBack,
     #[error("corrupt data: {0}")]
     Corrupt(String),
 }

@@ -2,6 +2,7 @@
 
 pub mod collections;
 mod db;
+pub mod dbx;
 mod error;
 pub mod logs;
 pub mod params;
@@ -15,7 +16,7 @@ pub mod table_sync;
 mod tx;
 pub mod view_inspect;
 
-pub use db::Db;
+pub use db::{Db, WriteSession};
 pub use error::StoreError;
 pub use rusqlite::Connection;
 pub use sql::ident as quote;

@@ -1,0 +1,296 @@
+//! QuickJS runtimes: building one (natives + the JS prelude), the executor pool, and the scoped `e.next()`
+//! continuation that lets JS handlers call back into the Rust hook chain that invoked them.
+
+use super::ops::{self, Shared};
+use crate::app::AppError;
+use parking_lot::Mutex;
+use rquickjs::{CatchResultExt, Context, Ctx, Function, Runtime, Value as JsValue};
+use scoped_tls_hkt::{scoped_thread_local, ReborrowMut};
+use serde_json::Value;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PRELUDE: &str = include_str!("js/prelude.js");
+const EVENTS: &str = include_str!("js/events.js");
+const LOADER: &str = include_str!("js/loader.js");
+const MODULES: &str = include_str!("js/modules.js");
+
+/// The continuation of the hook chain a JS handler runs in: takes the event state the handler left,
+/// runs the rest of the chain and returns the state after it.
+pub struct NextFn<'a>(pub &'a mut (dyn FnMut(Value) -> Result<Value, AppError> + 'a));
+
+impl<'a, 'b: 'a> ReborrowMut<'a> for NextFn<'b> {
+    type Result = NextFn<'a>;
+    fn reborrow_mut(&'a mut self) -> NextFn<'a> {
+        NextFn(&mut *self.0)
+    }
+}
+
+scoped_thread_local!(static mut NEXT: for<'a> NextFn<'a>);
+
+/// Runs `f` with `next` as the continuation `e.next()` reaches from JS.
+pub fn with_next<R>(
+    next: &mut (dyn FnMut(Value) -> Result<Value, AppError> + '_),
+    f: impl FnOnce() -> R,
+) -> R {
+    NEXT.set(NextFn(next), f)
+}
+
+/// Continues the chain of the innermost running handler (`e.next()` in JS).
+pub fn call_next(state: Value) -> Result<Value, AppError> {
+    if !NEXT.is_set() {
+        return Err(AppError::internal("e.next() called outside of its handler"));
+    }
+    NEXT.with(|n| (n.0)(state))
+}
+
+thread_local! {
+    /// Rust errors handed to JS as exceptions, kept so the same error comes back out unchanged.
+    static PENDING_ERRORS: RefCell<HashMap<u64, AppError>> = RefCell::new(HashMap::new());
+    static NEXT_EID: Cell<u64> = const { Cell::new(1) };
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Keeps `e` for JS and returns its id.
+pub fn stash_error(e: AppError) -> u64 {
+    let id = NEXT_EID.with(|n| {
+        let v = n.get();
+        n.set(v + 1);
+        v
+    });
+    PENDING_ERRORS.with(|m| m.borrow_mut().insert(id, e));
+    id
+}
+
+/// Takes back an error handed to JS.
+pub fn take_error(id: u64) -> Option<AppError> {
+    PENDING_ERRORS.with(|m| m.borrow_mut().remove(&id))
+}
+
+/// What a runtime is for: the loader has the registration globals; executors run handlers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum VmKind {
+    Loader,
+    Executor,
+    Migrations,
+}
+
+/// One QuickJS runtime with its context and globals.
+pub struct Vm {
+    _rt: Runtime,
+    ctx: Context,
+    deadline: Arc<AtomicU64>,
+}
+
+static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+fn now_ms() -> u64 {
+    EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
+impl Vm {
+    pub fn new(shared: &Arc<Shared>, kind: VmKind) -> Result<Vm, String> {
+        let rt = Runtime::new().map_err(|e| e.to_string())?;
+        rt.set_max_stack_size(4 * 1024 * 1024);
+        let deadline = Arc::new(AtomicU64::new(u64::MAX));
+        let d2 = deadline.clone();
+        rt.set_interrupt_handler(Some(Box::new(move || {
+            now_ms() > d2.load(Ordering::Relaxed)
+        })));
+        let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+        let vm = Vm {
+            _rt: rt,
+            ctx,
+            deadline,
+        };
+        vm.install(shared, kind)?;
+        Ok(vm)
+    }
+
+    fn install(&self, shared: &Arc<Shared>, kind: VmKind) -> Result<(), String> {
+        self.ctx.with(|ctx| -> Result<(), String> {
+            let g = ctx.globals();
+            let sh = shared.clone();
+            let fb = Function::new(ctx.clone(), move |ctx: Ctx<'_>, op: String, args: String| -> String {
+                ops::native_call(&sh, &ctx, &op, &args)
+            })
+            .map_err(|e| e.to_string())?;
+            g.set("__fb", fb).map_err(|e| e.to_string())?;
+            let log = Function::new(ctx.clone(), |level: String, text: String| {
+                ops::console(&level, &text);
+            })
+            .map_err(|e| e.to_string())?;
+            g.set("__fb_log", log).map_err(|e| e.to_string())?;
+            let sleep = Function::new(ctx.clone(), |ms: f64| {
+                std::thread::sleep(Duration::from_millis(ms.clamp(0.0, 3_600_000.0) as u64));
+            })
+            .map_err(|e| e.to_string())?;
+            g.set("__fb_sleep", sleep).map_err(|e| e.to_string())?;
+            let check = Function::new(ctx.clone(), |expr: String| -> String {
+                super::cron::check_expression(&expr).err().unwrap_or_default()
+            })
+            .map_err(|e| e.to_string())?;
+            g.set("__cronCheck", check).map_err(|e| e.to_string())?;
+            g.set("__hooks", shared.hooks_dir.to_string_lossy().to_string())
+                .map_err(|e| e.to_string())?;
+            g.set(
+                "__hookNames",
+                super::hooks::all_hook_names()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|e| e.to_string())?;
+            g.set("__handlerSources", shared.sources.as_ref().clone())
+                .map_err(|e| e.to_string())?;
+            eval_script(&ctx, PRELUDE, "prelude.js")?;
+            eval_script(&ctx, MODULES, "modules.js")?;
+            match kind {
+                VmKind::Loader => eval_script(&ctx, LOADER, "loader.js")?,
+                VmKind::Executor => {
+                    eval_script(&ctx, EVENTS, "events.js")?;
+                    eval_script(
+                        &ctx,
+                        "globalThis.cronAdd = (id, expr, fn) => __call('cronAdd', String(id), String(expr), typeof fn === 'string' ? fn : Function.prototype.toString.call(fn));\
+                         globalThis.cronRemove = (id) => __call('cronRemove', String(id));",
+                        "executor.js",
+                    )?;
+                }
+                VmKind::Migrations => {
+                    eval_script(&ctx, EVENTS, "events.js")?;
+                    eval_script(&ctx, "delete globalThis.$app;", "migrations.js")?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Evaluates a user file (non-strict, global scope). Err is the exception's text.
+    pub fn eval_file(&self, source: &str, name: &str) -> Result<(), String> {
+        self.ctx.with(|ctx| eval_script(&ctx, source, name))
+    }
+
+    /// Evaluates an expression and returns its string result.
+    pub fn eval_string(&self, source: &str) -> Result<String, String> {
+        self.ctx.with(|ctx| {
+            let v: JsValue = ctx
+                .eval_with_options(source, opts("eval"))
+                .catch(&ctx)
+                .map_err(|e| e.to_string())?;
+            Ok(v.as_string()
+                .and_then(|s| s.to_string().ok())
+                .unwrap_or_default())
+        })
+    }
+
+    /// Calls `__dispatch(kind, spec, state)` with a time limit; returns its JSON answer.
+    pub fn dispatch(
+        &self,
+        kind: &str,
+        spec: &str,
+        state: &str,
+        limit: Duration,
+    ) -> Result<Value, String> {
+        let depth = DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        let prev = self.deadline.load(Ordering::Relaxed);
+        self.deadline.store(
+            now_ms().saturating_add(limit.as_millis() as u64),
+            Ordering::Relaxed,
+        );
+        let out = self.ctx.with(|ctx| -> Result<String, String> {
+            let f: Function = ctx.globals().get("__dispatch").map_err(|e| e.to_string())?;
+            f.call::<_, String>((kind, spec, state))
+                .catch(&ctx)
+                .map_err(|e| e.to_string())
+        });
+        self.deadline.store(prev, Ordering::Relaxed);
+        DEPTH.with(|d| d.set(d.get() - 1));
+        if depth == 1 {
+            PENDING_ERRORS.with(|m| m.borrow_mut().clear());
+        }
+        let text = out.map_err(|e| {
+            if e.contains("interrupted") {
+                format!(
+                    "the handler ran longer than {}s and was interrupted",
+                    limit.as_secs()
+                )
+            } else {
+                e
+            }
+        })?;
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+}
+
+fn opts(name: &str) -> rquickjs::context::EvalOptions {
+    let mut o = rquickjs::context::EvalOptions::default();
+    o.strict = false;
+    o.global = true;
+    o.filename = Some(name.to_string());
+    o
+}
+
+fn eval_script(ctx: &Ctx<'_>, source: &str, name: &str) -> Result<(), String> {
+    ctx.eval_with_options::<(), _>(source, opts(name))
+        .catch(ctx)
+        .map_err(|e| e.to_string())
+}
+
+/// The executors of one generation: a call takes an idle runtime or builds a one-off one.
+pub struct Pool {
+    shared: Arc<Shared>,
+    idle: Mutex<Vec<Vm>>,
+    size: usize,
+}
+
+impl Pool {
+    pub fn new(shared: Arc<Shared>, size: usize) -> Pool {
+        Pool {
+            shared,
+            idle: Mutex::new(Vec::new()),
+            size,
+        }
+    }
+
+    /// Builds the pre-warmed runtimes.
+    pub fn prewarm(&self) -> Result<(), String> {
+        let mut vms = Vec::new();
+        for _ in 0..self.size {
+            vms.push(Vm::new(&self.shared, VmKind::Executor)?);
+        }
+        self.idle.lock().extend(vms);
+        Ok(())
+    }
+
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// Runs `f` with a runtime of its own.
+    pub fn with<R>(&self, f: impl FnOnce(&Vm) -> R) -> Result<R, String> {
+        let vm = match self.idle.lock().pop() {
+            Some(vm) => vm,
+            None => Vm::new(&self.shared, VmKind::Executor)?,
+        };
+        let out = f(&vm);
+        let mut idle = self.idle.lock();
+        if idle.len() < self.size {
+            idle.push(vm);
+        }
+        Ok(out)
+    }
+
+    /// Dispatches `kind` in a pooled runtime.
+    pub fn dispatch(&self, kind: &str, spec: &Value, state: &Value) -> Result<Value, String> {
+        let spec = spec.to_string();
+        let state = state.to_string();
+        let limit = self.shared.timeout;
+        self.with(|vm| vm.dispatch(kind, &spec, &state, limit))?
+    }
+}

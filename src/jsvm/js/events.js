@@ -1,0 +1,348 @@
+// Running handlers: the request event of routes and middlewares, hook events, error encoding.
+// `__dispatch(kind, spec, stateJson)` is the one entry point the Rust side calls in an executor.
+(function (g) {
+  "use strict";
+  const call = g.__call;
+  const enc = g.__enc;
+  const revive = g.__revive;
+  const toStr = g.__toStr;
+  const fns = [];
+
+  function compile(i) {
+    if (!fns[i]) {
+      const src = g.__handlerSources[i];
+      // handlers are compiled from their source text: they never see the loader's top-level bindings
+      fns[i] = (0, eval)("(" + src + ")");
+      if (typeof fns[i] !== "function") throw new TypeError("handler " + i + " is not a function");
+    }
+    return fns[i];
+  }
+  function chainEntry(spec) {
+    if (spec.native) return g.$apis[spec.native](...(spec.args || []));
+    return compile(spec.handler);
+  }
+
+  // ---------- errors ----------
+  function encodeError(err) {
+    if (err && err.__inner) err = err.__inner;
+    if (err && err.__api) return { api: true, status: err.status, message: err.message, data: err.data };
+    if (err && err.__eid !== undefined) return { eid: err.__eid };
+    if (err && err.__status) return { status: err.__status, message: String(err.message) };
+    let text;
+    try {
+      text = err instanceof Error ? String(err) + (err.stack ? "\n" + err.stack : "") : typeof err === "string" ? err : JSON.stringify(err);
+    } catch (_) { text = String(err); }
+    return { plain: text };
+  }
+  function wrapInner(err) {
+    if (err instanceof g.GoError && err.__eid !== undefined) return err;
+    const msg = err && err.__api ? err.message : err instanceof Error ? err.message : String(err);
+    const w = new g.GoError(msg);
+    w.__inner = err;
+    return w;
+  }
+  function isApiError(v) { return v && typeof v === "object" && v.__api === true; }
+
+  // ---------- promises ----------
+  function settle(v) {
+    if (v && typeof v.then === "function") {
+      let done = false, failed = false, value, error;
+      v.then((r) => { done = true; value = r; }, (e) => { done = true; failed = true; error = e; });
+      call("drainJobs");
+      while (!done) { call("drainJobs"); if (!done) g.sleep(1); }
+      if (failed) throw error;
+      return value;
+    }
+    return v;
+  }
+
+  // ---------- the request event ----------
+  function makeRequestEvent(st) {
+    const resp = st.response;
+    const store = st.store || {};
+    const headerObj = (map) => ({
+      get: (k) => { const v = map[String(k).toLowerCase()]; return v && v.length ? v[0] : ""; },
+      values: (k) => map[String(k).toLowerCase()] || [],
+      has: (k) => !!map[String(k).toLowerCase()],
+    });
+    const query = st.query;
+    const reqHeaders = headerObj(st.headers);
+    const request = {
+      method: st.method,
+      host: st.host,
+      remoteAddr: st.remoteAddr,
+      requestURI: st.path + (st.rawQuery ? "?" + st.rawQuery : ""),
+      contentLength: st.bodyText.length,
+      url: {
+        path: st.path,
+        rawQuery: st.rawQuery,
+        host: st.host,
+        scheme: "http",
+        query: () => ({
+          get: (k) => { const v = query[k]; return v && v.length ? v[0] : ""; },
+          has: (k) => query[k] !== undefined,
+          values: () => query,
+        }),
+        string: () => st.path + (st.rawQuery ? "?" + st.rawQuery : ""),
+        toString: () => st.path + (st.rawQuery ? "?" + st.rawQuery : ""),
+      },
+      header: reqHeaders,
+      pathValue: (k) => (st.pathValues[k] === undefined ? "" : st.pathValues[k]),
+      setPathValue: (k, v) => { st.pathValues[k] = toStr(v); },
+      body: { __reader: true, __text: () => { st.bodyRead = true; return st.bodyText; } },
+      cookie: (name) => { const c = st.cookies[name]; if (c === undefined) throw new g.GoError("http: named cookie not present"); return { name: name, value: c }; },
+      cookies: () => Object.keys(st.cookies).map((k) => ({ name: k, value: st.cookies[k] })),
+      formValue: (k) => { const b = st.form || {}; return b[k] === undefined ? (query[k] ? query[k][0] : "") : String(b[k]); },
+      userAgent: () => reqHeaders.get("user-agent"),
+      referer: () => reqHeaders.get("referer"),
+      context: () => ({}),
+      __bodyLen: () => st.bodyText.length,
+    };
+    const response = {
+      header: () => ({
+        set: (k, v) => { resp.headers = resp.headers.filter((h) => h[0].toLowerCase() !== String(k).toLowerCase()); resp.headers.push([String(k), toStr(v)]); },
+        add: (k, v) => { resp.headers.push([String(k), toStr(v)]); },
+        get: (k) => { const h = resp.headers.find((h) => h[0].toLowerCase() === String(k).toLowerCase()); return h ? h[1] : ""; },
+        del: (k) => { resp.headers = resp.headers.filter((h) => h[0].toLowerCase() !== String(k).toLowerCase()); },
+        values: (k) => resp.headers.filter((h) => h[0].toLowerCase() === String(k).toLowerCase()).map((h) => h[1]),
+      }),
+      writeHeader: (status) => { resp.status = status; resp.written = true; },
+      write: (bytes) => { resp.body += typeof bytes === "string" ? bytes : g.toString(bytes); resp.written = true; return bytes.length; },
+    };
+    function write(status, type, body) {
+      if (resp.written) return;
+      resp.status = Math.trunc(Number(status)) || 200;
+      if (type) response.header().set("Content-Type", type);
+      resp.body = body;
+      resp.written = true;
+    }
+    const e = {
+      app: g.$app,
+      auth: st.auth || null,
+      request: request,
+      response: response,
+      json(status, data) {
+        write(status, "application/json", call("jsonEncode", data === undefined ? null : data));
+      },
+      string(status, text) { write(status, "text/plain; charset=utf-8", toStr(text)); },
+      html(status, text) { write(status, "text/html; charset=utf-8", toStr(text)); },
+      xml(status, data) { write(status, "application/xml; charset=utf-8", '<?xml version="1.0" encoding="UTF-8"?>\n' + (typeof data === "string" ? data : "")); },
+      blob(status, type, bytes) { write(status, toStr(type), g.toString(bytes)); },
+      noContent(status) { write(status, "", ""); },
+      redirect(status, url) {
+        status = Math.trunc(Number(status));
+        if (status < 300 || status > 399) throw new g.InternalServerError("Invalid redirect status code.");
+        response.header().set("Location", toStr(url));
+        write(status, "", "");
+      },
+      stream(status, type, reader) { write(status, toStr(type), g.toString(reader)); },
+      bindBody(dst) {
+        if (st.bodyRead && !st.bodyRestored) throw new g.BadRequestError("EOF");
+        const body = st.body || {};
+        if (dst instanceof g.DynamicModel) {
+          for (const k of Object.keys(dst.__shape)) {
+            if (body[k] === undefined) continue;
+            const kind = g.DynamicModel.__kind(dst.__shape[k]);
+            const v = body[k];
+            const bad = (kind === "string" && typeof v !== "string") || ((kind === "int" || kind === "float") && typeof v !== "number") || (kind === "bool" && typeof v !== "boolean") || (kind === "array" && !Array.isArray(v));
+            if (bad) throw new g.GoError("json: cannot unmarshal " + typeof v + " into Go struct field ." + k);
+          }
+          dst.__fill(Object.assign(dst.__values(), body));
+          return;
+        }
+        if (dst instanceof g.Record) { dst.load(body); return; }
+        if (dst && typeof dst === "object" && !Object.keys(dst).length && Object.getPrototypeOf(dst) === Object.prototype) {
+          throw new g.GoError("json: cannot unmarshal into Go map[string]interface {}: value must be passed as a non-nil pointer reference");
+        }
+        Object.assign(dst, body);
+      },
+      requestInfo() {
+        st.bodyRestored = true;
+        return new g.RequestInfo({ query: firstValues(query, false), headers: firstValues(st.headers, true), body: st.body || {}, auth: st.auth || null, method: st.method, context: st.context || "default" });
+      },
+      hasSuperuserAuth() { return !!(st.auth && st.auth.__cname === "_superusers"); },
+      isTLS() { return false; },
+      realIP() { return st.realIP; },
+      remoteIP() { return st.remoteIP; },
+      setCookie(c) {
+        let s = c.name + "=" + c.value;
+        if (c.path) s += "; Path=" + c.path;
+        if (c.domain) s += "; Domain=" + c.domain;
+        if (c.maxAge > 0) s += "; Max-Age=" + c.maxAge;
+        if (c.maxAge < 0) s += "; Max-Age=0";
+        if (c.httpOnly) s += "; HttpOnly";
+        if (c.secure) s += "; Secure";
+        if (c.sameSite === 2 || c.sameSite === "lax") s += "; SameSite=Lax";
+        if (c.sameSite === 3 || c.sameSite === "strict") s += "; SameSite=Strict";
+        if (c.sameSite === 4 || c.sameSite === "none") s += "; SameSite=None";
+        response.header().add("Set-Cookie", s);
+      },
+      get(k) { return store[k] === undefined ? null : store[k]; },
+      set(k, v) { store[k] = v; },
+      getAll() { return Object.assign({}, store); },
+      setAll(o) { Object.assign(store, o || {}); },
+      written() { return !!resp.written; },
+      status() { return resp.status || 0; },
+      flush() {},
+      findUploadedFiles() { return []; },
+      badRequestError: (m, d) => new g.BadRequestError(m, d),
+      notFoundError: (m, d) => new g.NotFoundError(m, d),
+      forbiddenError: (m, d) => new g.ForbiddenError(m, d),
+      unauthorizedError: (m, d) => new g.UnauthorizedError(m, d),
+      tooManyRequestsError: (m, d) => new g.TooManyRequestsError(m, d),
+      internalServerError: (m, d) => new g.InternalServerError(m, d),
+      error: (s, m, d) => new g.ApiError(s, m, d),
+      __authInfo: () => ({ auth: st.auth || null }),
+    };
+    return e;
+  }
+  function firstValues(map, headerKeys) {
+    const out = {};
+    for (const k of Object.keys(map)) {
+      const key = headerKeys ? k.toLowerCase().replace(/-/g, "_") : k;
+      if (out[key] === undefined) out[key] = map[k][0];
+    }
+    return out;
+  }
+
+  function runChain(entries, e, last) {
+    let i = 0;
+    function step() {
+      const idx = i++;
+      if (idx < entries.length) {
+        let called = false;
+        const outerNext = e.next;
+        e.next = () => {
+          if (called) return undefined;
+          called = true;
+          try {
+            step();
+          } catch (err) {
+            throw wrapInner(err);
+          } finally {
+            e.next = outerNext;
+          }
+          return undefined;
+        };
+        let r;
+        try {
+          r = settle(entries[idx].call(undefined, e));
+        } finally {
+          e.next = outerNext;
+        }
+        if (isApiError(r)) throw r;
+        return;
+      }
+      if (last) last();
+    }
+    step();
+  }
+
+  // A route (JS handler + middlewares) or a built-in route wrapped by routerUse middlewares.
+  function dispatchRoute(spec, st) {
+    const e = makeRequestEvent(st);
+    let entries;
+    try {
+      entries = spec.chain.map(chainEntry);
+    } catch (err) {
+      return { response: st.response, error: encodeError(err) };
+    }
+    let last = null;
+    if (spec.builtin) {
+      last = () => {
+        const r = call("routeNext");
+        st.response.status = r.status;
+        st.response.inner = true;
+      };
+    }
+    const prevApp = g.$app;
+    try {
+      runChain(entries, e, last);
+      return { response: st.response };
+    } catch (err) {
+      return { response: st.response, error: encodeError(err) };
+    } finally {
+      g.$app = prevApp;
+    }
+  }
+
+  // One JS handler of a core hook: `e.next()` continues the Rust chain.
+  function dispatchHook(spec, st) {
+    let fn;
+    try {
+      fn = compile(spec.handler);
+    } catch (err) {
+      return { state: {}, called: false, error: encodeError(err) };
+    }
+    const mutable = st.__mutable || [];
+    let e;
+    if (st.__request) {
+      e = makeRequestEvent(st.__request);
+      e.requestEvent = makeRequestEvent(st.__request);
+    } else {
+      e = { app: g.$app };
+    }
+    for (const k of Object.keys(st)) if (!k.startsWith("__")) e[k] = st[k];
+    if (st.__request) {
+      e.auth = st.__request.auth || null;
+    }
+    if (st.__requestInfo) {
+      e.requestInfo = new g.RequestInfo(st.__requestInfo);
+    }
+    const dump = () => { const o = {}; for (const k of mutable) o[k] = e[k] === undefined ? null : e[k]; return o; };
+    let called = false;
+    e.next = () => {
+      if (called) return undefined;
+      called = true;
+      let out;
+      try {
+        out = call("next", dump());
+      } catch (err) {
+        throw err;
+      }
+      for (const k of mutable) {
+        if (out[k] === undefined) continue;
+        if (e[k] instanceof g.Record && out[k] instanceof g.Record) {
+          Object.assign(e[k], out[k]);
+        } else {
+          e[k] = out[k];
+        }
+      }
+      return undefined;
+    };
+    const prevApp = g.$app;
+    try {
+      const r = settle(fn.call(undefined, e));
+      if (isApiError(r)) throw r;
+      return { state: dump(), called: called };
+    } catch (err) {
+      return { state: dump(), called: called, error: encodeError(err) };
+    } finally {
+      g.$app = prevApp;
+    }
+  }
+
+  // A cron job or any plain callback: no event.
+  function dispatchPlain(spec) {
+    try {
+      const fn = spec.source !== undefined ? (0, eval)("(" + spec.source + ")") : compile(spec.handler);
+      settle(fn.call(undefined));
+      return {};
+    } catch (err) {
+      return { error: encodeError(err) };
+    }
+  }
+
+  Object.defineProperty(g, "__dispatch", {
+    value: (kind, specJson, stJson) => {
+      const spec = JSON.parse(specJson);
+      const st = JSON.parse(stJson, revive);
+      let out;
+      if (kind === "route") out = dispatchRoute(spec, st);
+      else if (kind === "hook") out = dispatchHook(spec, st);
+      else out = dispatchPlain(spec);
+      return JSON.stringify(enc(out));
+    },
+  });
+  Object.defineProperty(g, "__encodeError", { value: encodeError });
+})(globalThis);

@@ -1,0 +1,418 @@
+//! JS routes and `routerUse` middlewares in the HTTP stack: an axum middleware that answers routes added
+//! with `routerAdd` (Go 1.22 patterns), wraps built-in routes with the global JS middlewares, and serves
+//! `/api/crons`.
+
+use super::Jsvm;
+use crate::app::AppError;
+use crate::services::auth_state::Requester;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+use std::net::SocketAddr;
+
+const BODY_LIMIT: usize = 32 << 20;
+
+/// One segment of a route pattern.
+#[derive(Debug, Clone, PartialEq)]
+enum Seg {
+    Lit(String),
+    Param(String),
+    Rest(String),
+    /// `{$}`: only the exact trailing slash.
+    End,
+}
+
+/// A parsed `routerAdd` pattern.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    segs: Vec<Seg>,
+    trailing_slash: bool,
+}
+
+impl Pattern {
+    pub fn parse(path: &str) -> Pattern {
+        let trailing_slash = path.ends_with('/') && path.len() > 1;
+        let segs = path
+            .trim_start_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                if s == "{$}" {
+                    Seg::End
+                } else if let Some(inner) = s.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+                    match inner.strip_suffix("...") {
+                        Some(n) => Seg::Rest(n.to_string()),
+                        None => Seg::Param(inner.to_string()),
+                    }
+                } else {
+                    Seg::Lit(s.to_string())
+                }
+            })
+            .collect();
+        Pattern {
+            segs,
+            trailing_slash,
+        }
+    }
+
+    /// The path values when `path` matches.
+    pub fn matches(&self, path: &str) -> Option<Map<String, Value>> {
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let parts: Vec<&str> = if parts == [""] { Vec::new() } else { parts };
+        let mut vals = Map::new();
+        let mut i = 0;
+        for seg in &self.segs {
+            match seg {
+                Seg::Lit(l) => {
+                    if parts.get(i).map(|p| decode(p)) != Some(l.clone()) {
+                        return None;
+                    }
+                    i += 1;
+                }
+                Seg::Param(n) => {
+                    let p = parts.get(i).filter(|p| !p.is_empty())?;
+                    vals.insert(n.clone(), Value::String(decode(p)));
+                    i += 1;
+                }
+                Seg::Rest(n) => {
+                    let rest = parts[i.min(parts.len())..].join("/");
+                    vals.insert(n.clone(), Value::String(decode(&rest)));
+                    return Some(vals);
+                }
+                Seg::End => {
+                    return (i == parts.len().saturating_sub(1) && parts.last() == Some(&""))
+                        .then_some(vals);
+                }
+            }
+        }
+        if self.trailing_slash {
+            // "/x/" matches "/x/" and everything under it
+            return (parts.len() >= i).then_some(vals);
+        }
+        (i == parts.len()).then_some(vals)
+    }
+
+    /// Higher is more specific (literal segments first, catch-alls last).
+    pub fn score(&self) -> i32 {
+        self.segs
+            .iter()
+            .map(|s| match s {
+                Seg::Lit(_) | Seg::End => 100,
+                Seg::Param(_) => 10,
+                Seg::Rest(_) => 1,
+            })
+            .sum()
+    }
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+thread_local! {
+    /// The built-in route a `routerUse` chain wraps: run by the innermost `e.next()`.
+    static INNER: RefCell<Option<InnerRoute>> = const { RefCell::new(None) };
+}
+
+struct InnerRoute {
+    next: Option<(Next, Request)>,
+    handle: tokio::runtime::Handle,
+    response: Option<Response>,
+}
+
+/// `e.next()` at the end of a `routerUse` chain: runs the built-in route; answers its status.
+pub fn route_next() -> Result<Value, String> {
+    INNER.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let inner = slot.as_mut().ok_or("no route to continue")?;
+        let (next, req) = inner.next.take().ok_or("the route already ran")?;
+        let res = inner.handle.block_on(next.run(req));
+        let status = res.status().as_u16();
+        inner.response = Some(res);
+        Ok(json!({ "status": status }))
+    })
+}
+
+/// Adds the JS layer to the API routes (see `http::router_with`).
+pub fn wrap(
+    vm: Jsvm,
+) -> impl FnOnce(axum::Router<crate::app::App>) -> axum::Router<crate::app::App> {
+    move |r| r.layer(axum::middleware::from_fn_with_state(vm, intercept))
+}
+
+/// The middleware `http` runs for every request (after auth loading).
+pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Response {
+    let gen = vm.current();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    if path == "/api/crons" || path.starts_with("/api/crons/") {
+        let requester = req.extensions().get::<Requester>().cloned().flatten();
+        return crons(&vm, requester, &method, &path);
+    }
+    let plan = {
+        let route = gen.find_route(method.as_str(), &path);
+        if route.is_none() && gen.uses.is_empty() {
+            None
+        } else {
+            let mut chain: Vec<Value> = gen.uses.clone();
+            let builtin = route.is_none();
+            let values = route.as_ref().map(|r| r.1.clone());
+            if let Some((r, _)) = &route {
+                chain.extend(r.middlewares.iter().cloned());
+                chain.push(r.handler.clone());
+            }
+            chain.sort_by_key(|m| m["priority"].as_i64().unwrap_or(0));
+            Some((chain, builtin, values))
+        }
+    };
+    let Some((chain, builtin, values)) = plan else {
+        return next.run(req).await;
+    };
+    let pool = gen.pool.clone();
+    drop(gen);
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(AppError::Api {
+                status: 413,
+                message: "Request entity too large.".into(),
+                data: json!({}),
+            })
+        }
+    };
+    let state = request_state(&vm, &parts, &bytes, values.as_ref());
+    let spec = json!({ "chain": chain, "builtin": builtin });
+    let inner = builtin.then(|| (next, Request::from_parts(parts, Body::from(bytes))));
+    let handle = tokio::runtime::Handle::current();
+    let joined = tokio::task::spawn_blocking(move || {
+        INNER.with(|s| {
+            *s.borrow_mut() = Some(InnerRoute {
+                next: inner,
+                handle,
+                response: None,
+            })
+        });
+        let out = pool.dispatch("route", &spec, &state);
+        let inner_res = INNER
+            .with(|s| s.borrow_mut().take())
+            .and_then(|i| i.response);
+        (out, inner_res)
+    })
+    .await;
+    let (out, inner_res) = match joined {
+        Ok(v) => v,
+        Err(e) => return error_response(AppError::internal(e)),
+    };
+    let out = match out {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(target: "jsvm", "route handler failed: {e}");
+            return error_response(AppError::bad_request(
+                "Something went wrong while processing your request.",
+            ));
+        }
+    };
+    build_response(&out, inner_res)
+}
+
+fn error_response(e: AppError) -> Response {
+    crate::http::error::ApiError::from(e).into_response()
+}
+
+fn build_response(out: &Value, inner: Option<Response>) -> Response {
+    let resp = &out["response"];
+    let written = resp["written"].as_bool().unwrap_or(false);
+    let headers: Vec<(String, String)> = resp["headers"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(|h| Some((h[0].as_str()?.to_string(), h[1].as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut res = match (&out["error"], inner) {
+        (err, _) if !err.is_null() && !written => error_response(super::hooks::decode_error(err)),
+        (_, Some(inner)) if !written => inner,
+        _ => {
+            let status = resp["status"].as_u64().unwrap_or(200) as u16;
+            let status = if written && status > 0 { status } else { 200 };
+            let mut r = Response::new(Body::from(resp["body"].as_str().unwrap_or("").to_string()));
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            r
+        }
+    };
+    let h = res.headers_mut();
+    for (k, v) in headers {
+        if let (Ok(name), Ok(val)) = (HeaderName::try_from(k.as_str()), HeaderValue::from_str(&v)) {
+            if name == "set-cookie" {
+                h.append(name, val);
+            } else {
+                h.insert(name, val);
+            }
+        }
+    }
+    res
+}
+
+fn request_state(
+    vm: &Jsvm,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+    path_values: Option<&Map<String, Value>>,
+) -> Value {
+    let mut headers: Map<String, Value> = Map::new();
+    for (k, v) in &parts.headers {
+        let val = Value::String(v.to_str().unwrap_or("").to_string());
+        match headers.get_mut(k.as_str()) {
+            Some(Value::Array(a)) => a.push(val),
+            _ => {
+                headers.insert(k.as_str().to_string(), json!([val]));
+            }
+        }
+    }
+    let raw_query = parts.uri.query().unwrap_or("").to_string();
+    let mut query: Map<String, Value> = Map::new();
+    for (k, v) in
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&raw_query).unwrap_or_default()
+    {
+        match query.get_mut(&k) {
+            Some(Value::Array(a)) => a.push(Value::String(v)),
+            _ => {
+                query.insert(k, json!([v]));
+            }
+        }
+    }
+    let body_text = String::from_utf8_lossy(body).to_string();
+    let ctype = parts
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let parsed = if ctype.starts_with("application/x-www-form-urlencoded") {
+        let mut m = Map::new();
+        for (k, v) in
+            serde_urlencoded::from_str::<Vec<(String, String)>>(&body_text).unwrap_or_default()
+        {
+            m.entry(k)
+                .or_insert_with(|| crate::model::record_body::infer_form_value(&v));
+        }
+        Value::Object(m)
+    } else {
+        serde_json::from_str::<Value>(&body_text)
+            .ok()
+            .filter(Value::is_object)
+            .unwrap_or_else(|| json!({}))
+    };
+    let requester = parts.extensions.get::<Requester>().cloned().flatten();
+    let auth = requester
+        .map(|a| super::bridge::record_out(&a.collection, &a.record))
+        .unwrap_or(Value::Null);
+    let remote = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let remote_ip = remote.map(|r| r.ip().to_string()).unwrap_or_default();
+    let real_ip =
+        crate::http::middleware::real_ip(vm.app(), &parts.headers, remote.map(|r| r.ip()));
+    let mut cookies = Map::new();
+    for c in parts.headers.get_all("cookie") {
+        for pair in c.to_str().unwrap_or("").split(';') {
+            if let Some((k, v)) = pair.trim().split_once('=') {
+                cookies.insert(k.to_string(), Value::String(v.to_string()));
+            }
+        }
+    }
+    json!({
+        "method": parts.method.as_str(),
+        "path": parts.uri.path(),
+        "rawQuery": raw_query,
+        "host": parts.headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or(""),
+        "remoteAddr": remote.map(|r| r.to_string()).unwrap_or_default(),
+        "query": query,
+        "headers": headers,
+        "cookies": cookies,
+        "pathValues": path_values.cloned().unwrap_or_default(),
+        "bodyText": body_text,
+        "body": parsed,
+        "form": if ctype.starts_with("application/x-www-form-urlencoded") { parsed.clone() } else { Value::Null },
+        "auth": auth,
+        "realIP": real_ip,
+        "remoteIP": remote_ip,
+        "context": "default",
+        "response": {"status": 0, "headers": [], "body": "", "written": false},
+        "store": {},
+    })
+}
+
+/// `GET /api/crons` and `POST /api/crons/{id}` (superusers only).
+fn crons(
+    vm: &Jsvm,
+    requester: Option<crate::services::auth_state::AuthState>,
+    method: &Method,
+    path: &str,
+) -> Response {
+    match requester {
+        None => {
+            return error_response(AppError::Unauthorized(
+                "The request requires valid record authorization token.".into(),
+            ))
+        }
+        Some(a) if !a.is_superuser() => {
+            return error_response(AppError::Forbidden(
+                "The authorized record is not allowed to perform this action.".into(),
+            ))
+        }
+        _ => {}
+    }
+    let gen = vm.current();
+    match (method, path.strip_prefix("/api/crons/")) {
+        (&Method::GET, None) => axum::Json(gen.shared().crons.list_json()).into_response(),
+        (&Method::POST, Some(id)) if !id.is_empty() && !id.contains('/') => {
+            if gen.shared().crons.get(id).is_none() {
+                return error_response(AppError::not_found());
+            }
+            let vm2 = vm.clone();
+            let id = id.to_string();
+            tokio::task::spawn_blocking(move || vm2.run_cron(&id));
+            StatusCode::NO_CONTENT.into_response()
+        }
+        _ => error_response(AppError::not_found()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pattern;
+
+    #[test]
+    fn go_patterns() {
+        let p = Pattern::parse("/api/hello/{name}");
+        assert_eq!(p.matches("/api/hello/a%20b").unwrap()["name"], "a b");
+        assert!(p.matches("/api/hello").is_none());
+        assert!(p.matches("/api/hello/a/b").is_none());
+        let r = Pattern::parse("/files/{path...}");
+        assert_eq!(r.matches("/files/a/b/c.txt").unwrap()["path"], "a/b/c.txt");
+        let e = Pattern::parse("/x/{$}");
+        assert!(e.matches("/x/").is_some());
+        assert!(e.matches("/x/y").is_none());
+    }
+}
