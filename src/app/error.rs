@@ -26,6 +26,9 @@ pub enum AppError {
         message: String,
         data: serde_json::Value,
     },
+    /// A request hook finished without calling `e.next()`: the request stops with 200 and an empty body.
+    #[error("the request was stopped by a hook")]
+    Stopped,
     /// An internal failure; the text is logged, never sent.
     #[error("{0}")]
     Internal(String),

@@ -111,6 +111,11 @@ impl From<AppError> for ApiError {
                 message,
                 data,
             },
+            AppError::Stopped => ApiError {
+                status: 200,
+                message: String::new(),
+                data: Value::Null,
+            },
             AppError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 ApiError::new(500, "")
@@ -121,6 +126,10 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if self.status == 200 {
+            // a hook stopped the chain without writing an answer
+            return StatusCode::OK.into_response();
+        }
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = (status, axum::Json(self.to_json())).into_response();
         res.extensions_mut()

@@ -137,7 +137,7 @@ pub async fn auth_refresh(
     ReqInfo(info): ReqInfo,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::auth_password::auth_collection(&app, &c)?;
-    let mut res = services::auth_password::auth_refresh(c.clone(), &auth).await?;
+    let mut res = services::auth_password::auth_refresh(&app, c.clone(), &auth).await?;
     services::expand::apply_to_auth_response(&app, &c, &mut res, expand_param(&q), info).await;
     Ok(Json(fields::apply(res, q.get("fields"))))
 }

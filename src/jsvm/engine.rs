@@ -198,6 +198,10 @@ impl Vm {
             d.set(d.get() + 1);
             d.get()
         });
+        if depth == 1 {
+            // errors of an earlier top-level call were read (or dropped) by now
+            PENDING_ERRORS.with(|m| m.borrow_mut().clear());
+        }
         let prev = self.deadline.load(Ordering::Relaxed);
         self.deadline.store(
             now_ms().saturating_add(limit.as_millis() as u64),
@@ -211,9 +215,6 @@ impl Vm {
         });
         self.deadline.store(prev, Ordering::Relaxed);
         DEPTH.with(|d| d.set(d.get() - 1));
-        if depth == 1 {
-            PENDING_ERRORS.with(|m| m.borrow_mut().clear());
-        }
         let text = out.map_err(|e| {
             if e.contains("interrupted") {
                 format!(

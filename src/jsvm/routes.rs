@@ -215,10 +215,16 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         let inner_res = INNER
             .with(|s| s.borrow_mut().take())
             .and_then(|i| i.response);
-        (out, inner_res)
+        // errors kept for JS live in this thread: decode them here
+        let err = out.as_ref().ok().and_then(|v| {
+            v.get("error")
+                .filter(|e| !e.is_null())
+                .map(super::hooks::decode_error)
+        });
+        (out, err, inner_res)
     })
     .await;
-    let (out, inner_res) = match joined {
+    let (out, err, inner_res) = match joined {
         Ok(v) => v,
         Err(e) => return error_response(AppError::internal(e)),
     };
@@ -231,14 +237,14 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
             ));
         }
     };
-    build_response(&out, inner_res)
+    build_response(&out, err, inner_res)
 }
 
 fn error_response(e: AppError) -> Response {
     crate::http::error::ApiError::from(e).into_response()
 }
 
-fn build_response(out: &Value, inner: Option<Response>) -> Response {
+fn build_response(out: &Value, err: Option<AppError>, inner: Option<Response>) -> Response {
     let resp = &out["response"];
     let written = resp["written"].as_bool().unwrap_or(false);
     let headers: Vec<(String, String)> = resp["headers"]
@@ -249,8 +255,8 @@ fn build_response(out: &Value, inner: Option<Response>) -> Response {
                 .collect()
         })
         .unwrap_or_default();
-    let mut res = match (&out["error"], inner) {
-        (err, _) if !err.is_null() && !written => error_response(super::hooks::decode_error(err)),
+    let mut res = match (err, inner) {
+        (Some(err), _) if !written => error_response(err),
         (_, Some(inner)) if !written => inner,
         _ => {
             let status = resp["status"].as_u64().unwrap_or(200) as u16;

@@ -3,6 +3,7 @@
 use super::auth_forms::body_str;
 pub use super::auth_pipeline::{authenticate, ClientInfo, SignIn};
 use super::auth_state::{new_auth_token, AuthState, Requester};
+use crate::app::events::RecordAuthWithPasswordRequestEvent;
 use crate::app::{App, AppError};
 use crate::auth::password;
 use crate::model::index::Index;
@@ -56,6 +57,7 @@ pub async fn auth_with_password(
     let identity = body_str(&body, "identity");
     let pass = body_str(&body, "password");
     let identity_field = body_str(&body, "identityField");
+    let identity_field_sent = identity_field.clone();
     let mut errors = Errors::new();
     for (key, v) in [("identity", &identity), ("password", &pass)] {
         if v.is_empty() {
@@ -112,6 +114,25 @@ pub async fn auth_with_password(
         })
         .await?;
     let failed = || AppError::bad_request("Failed to authenticate.");
+    let (found, pass) = if app.hooks().on_record_auth_with_password_request.is_empty() {
+        (found, pass)
+    } else {
+        let info = super::rules::request_info(sign_in.requester, "POST", "default");
+        let ev = RecordAuthWithPasswordRequestEvent {
+            app: app.clone(),
+            collection: c.clone(),
+            record: found,
+            identity: identity.clone(),
+            identity_field: identity_field_sent.clone(),
+            password: pass,
+            request: super::record_write::request_data(sign_in.requester, &info),
+        };
+        let ev =
+            super::hook_run::trigger_detached(app, |h| &h.on_record_auth_with_password_request, ev)
+                .await?
+                .ok_or(AppError::Stopped)?;
+        (ev.record, ev.password)
+    };
     let record = match found {
         Some(r) => {
             let hash = r.get_str("password").to_string();
@@ -139,7 +160,11 @@ pub async fn auth_with_password(
 }
 
 /// `POST /api/collections/{c}/auth-refresh`.
-pub async fn auth_refresh(c: Arc<Collection>, requester: &Requester) -> Result<Value, AppError> {
+pub async fn auth_refresh(
+    app: &App,
+    c: Arc<Collection>,
+    requester: &Requester,
+) -> Result<Value, AppError> {
     let Some(state) = requester else {
         return Err(AppError::Unauthorized(
             "The request requires valid record authorization token.".into(),
@@ -162,5 +187,5 @@ pub async fn auth_refresh(c: Arc<Collection>, requester: &Requester) -> Result<V
     } else {
         token.clone()
     };
-    Ok(auth_response(&c, record, &token))
+    super::auth_pipeline::respond(app, &c, record.clone(), token, None, "", requester).await
 }

@@ -6,6 +6,7 @@ use super::auth_mfa;
 use super::auth_state::{is_superuser, new_auth_token, Requester};
 use super::record_json::{record_json, Visibility};
 use super::rules;
+use crate::app::events::RecordAuthRequestEvent;
 use crate::app::{App, AppError};
 use crate::model::record::Record;
 use crate::model::Collection;
@@ -73,5 +74,43 @@ pub async fn authenticate(
         auth_alert::run(app, c, &record, sign_in.client).await;
     }
     let token = new_auth_token(c, &record).map_err(AppError::internal)?;
-    Ok(auth_response(c, &record, &token, sign_in.meta))
+    respond(
+        app,
+        c,
+        record,
+        token,
+        sign_in.meta.cloned(),
+        sign_in.method,
+        sign_in.requester,
+    )
+    .await
+}
+
+/// The auth answer, after `onRecordAuthRequest` (which may change the record, token and meta).
+pub async fn respond(
+    app: &App,
+    c: &Arc<Collection>,
+    record: Record,
+    token: String,
+    meta: Option<Value>,
+    method: &str,
+    requester: &Requester,
+) -> Result<Value, AppError> {
+    if app.hooks().on_record_auth_request.is_empty() {
+        return Ok(auth_response(c, &record, &token, meta.as_ref()));
+    }
+    let info = super::rules::request_info(requester, "POST", "default");
+    let ev = RecordAuthRequestEvent {
+        app: app.clone(),
+        collection: c.clone(),
+        record,
+        token,
+        meta,
+        auth_method: method.to_string(),
+        request: super::record_write::request_data(requester, &info),
+    };
+    let ev = super::hook_run::trigger_detached(app, |h| &h.on_record_auth_request, ev)
+        .await?
+        .ok_or(AppError::Stopped)?;
+    Ok(auth_response(c, &ev.record, &ev.token, ev.meta.as_ref()))
 }

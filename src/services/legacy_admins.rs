@@ -87,7 +87,7 @@ pub async fn sign_in(
 /// `POST /api/admins/auth-refresh`: a new admin token (the same one when it is not refreshable).
 pub async fn refresh(app: &App, requester: &Requester) -> Result<Value, AppError> {
     let c = superusers(app)?;
-    let res = record_auth_refresh(c.clone(), requester).await?;
+    let res = record_auth_refresh(app, c.clone(), requester).await?;
     let Some(AuthState { record, claims, .. }) = requester else {
         return Err(AppError::Unauthorized(String::new()));
     };

@@ -7,6 +7,7 @@ use super::record_files::{self, FilePart, Upload};
 use super::record_json::{record_json, visibility_for};
 use super::record_save;
 use super::rules::{self, RuleCondition};
+use crate::app::events::{RecordRequestEvent, RequestData};
 use crate::app::{App, AppError};
 use crate::model::field::value::zero_value;
 use crate::model::record::Record;
@@ -99,6 +100,32 @@ pub fn create_in(
             return Err(AppError::validation("Failed to create record.", form));
         }
     }
+    let hook = &app.hooks().on_record_create_request;
+    if hook.is_empty() {
+        return create_checked(app, tx, c, rec, superuser, info, &new_files);
+    }
+    let mut ev = request_event(app, c, rec, None, requester, info);
+    let mut saved = None;
+    hook.trigger(&mut ev, |ev| {
+        let r = create_checked(app, tx, c, ev.record.clone(), superuser, info, &new_files)?;
+        ev.record = r.clone();
+        saved = Some(r);
+        Ok(())
+    })?;
+    // a handler that never called e.next() stops the request without a record
+    saved.ok_or(AppError::Stopped)
+}
+
+/// The create rule check and the save (the default action of `onRecordCreateRequest`).
+fn create_checked(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    rec: Record,
+    superuser: bool,
+    info: &RequestInfo,
+    new_files: &[String],
+) -> Result<Record, AppError> {
     let rule = c
         .create_rule
         .clone()
@@ -111,7 +138,35 @@ pub fn create_in(
             return Err(AppError::bad_request("Failed to create record."));
         }
     }
-    record_save::save_with_uploads(app, tx, c, rec, None, &new_files)
+    record_save::save_with_uploads(app, tx, c, rec, None, new_files)
+}
+
+/// The event of a record API request hook.
+fn request_event(
+    app: &App,
+    c: &Arc<Collection>,
+    record: Record,
+    original: Option<Record>,
+    requester: &Requester,
+    info: &RequestInfo,
+) -> RecordRequestEvent {
+    RecordRequestEvent {
+        app: app.clone(),
+        collection: c.clone(),
+        record,
+        original,
+        request: request_data(requester, info),
+    }
+}
+
+/// The request as hooks see it.
+pub fn request_data(requester: &Requester, info: &RequestInfo) -> RequestData {
+    RequestData {
+        auth: requester
+            .as_ref()
+            .map(|a| (a.collection.clone(), a.record.clone())),
+        info: info.clone(),
+    }
 }
 
 /// Updates a record inside the open transaction (the API update path, also used by batch).
@@ -141,6 +196,46 @@ pub fn update_in(
     if info.context.is_empty() {
         info.context = "default".into();
     }
+    let hook = &app.hooks().on_record_update_request;
+    if hook.is_empty() {
+        return update_checked(app, tx, c, rec, &old, body, requester, info, &new_files);
+    }
+    let mut ev = request_event(app, c, rec, Some(old.clone()), requester, info);
+    let mut saved = None;
+    hook.trigger(&mut ev, |ev| {
+        let r = update_checked(
+            app,
+            tx,
+            c,
+            ev.record.clone(),
+            &old,
+            body,
+            requester,
+            info,
+            &new_files,
+        )?;
+        ev.record = r.clone();
+        saved = Some(r);
+        Ok(())
+    })?;
+    saved.ok_or(AppError::Stopped)
+}
+
+/// The update rule, the auth form checks and the save (the default action of `onRecordUpdateRequest`).
+#[allow(clippy::too_many_arguments)]
+fn update_checked(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    rec: Record,
+    old: &Record,
+    body: &Map<String, Value>,
+    requester: &Requester,
+    info: &RequestInfo,
+    new_files: &[String],
+) -> Result<Record, AppError> {
+    let superuser = is_superuser(requester);
+    let id = old.id();
     if let Some(rule) = c
         .update_rule
         .as_deref()
@@ -152,16 +247,16 @@ pub fn update_in(
     }
     if c.is_auth() {
         let manager = is_manager(app, tx, c, id, requester, info)?;
-        let form = if !manager && super::auth_anonymous::is_own_anonymous(requester, c, &old) {
-            record_auth_form::check_anonymous_owner(&old, &rec, body)
+        let form = if !manager && super::auth_anonymous::is_own_anonymous(requester, c, old) {
+            record_auth_form::check_anonymous_owner(old, &rec, body)
         } else {
-            record_auth_form::check(Some(&old), &rec, body, manager)
+            record_auth_form::check(Some(old), &rec, body, manager)
         };
         if !form.is_empty() {
             return Err(AppError::validation("Failed to update record.", form));
         }
     }
-    record_save::save_with_uploads(app, tx, c, rec, Some(&old), &new_files)
+    record_save::save_with_uploads(app, tx, c, rec, Some(old), new_files)
 }
 
 /// Deletes a record inside the open transaction (the API delete path, also used by batch).
@@ -186,12 +281,31 @@ pub fn delete_in(
     let rec = tx
         .with(|conn| store::records::find_by_id(conn, c, id))?
         .ok_or_else(AppError::not_found)?;
+    let hook = &app.hooks().on_record_delete_request;
+    if hook.is_empty() {
+        return delete_checked(app, tx, c, rec, superuser, info);
+    }
+    let mut ev = request_event(app, c, rec.clone(), Some(rec), requester, info);
+    hook.trigger(&mut ev, |ev| {
+        delete_checked(app, tx, c, ev.record.clone(), superuser, info)
+    })
+}
+
+/// The delete rule check and the delete (the default action of `onRecordDeleteRequest`).
+fn delete_checked(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    rec: Record,
+    superuser: bool,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
     if let Some(rule) = c
         .delete_rule
         .as_deref()
         .filter(|r| !r.trim().is_empty() && !superuser)
     {
-        if !matches_in(app, tx, c, rule, id, info)? {
+        if !matches_in(app, tx, c, rule, rec.id(), info)? {
             return Err(AppError::not_found());
         }
     }

@@ -1,10 +1,13 @@
 //! The records API use-cases: list, view, create, update, delete with API rules.
 
 use super::auth_state::{is_superuser, Requester};
+use super::hook_run;
 use super::list_params::ListParams;
 use super::manage_rule::managed_ids;
 use super::record_json::{record_json, visibility_for, Visibility};
+use super::record_write::request_data;
 use super::rules;
+use crate::app::events::{RecordRequestEvent, RecordsListRequestEvent};
 use crate::app::{App, AppError};
 use crate::model::record::Record;
 use crate::model::Collection;
@@ -73,7 +76,20 @@ pub async fn list(
         .iter()
         .map(|r| record_json(&c, r, visibility_with(&c, r, requester, &managed)))
         .collect();
-    Ok(p.envelope(items, total))
+    let result = p.envelope(items, total);
+    if app.hooks().on_records_list_request.is_empty() {
+        return Ok(result);
+    }
+    let ev = RecordsListRequestEvent {
+        app: app.clone(),
+        collection: c.clone(),
+        result,
+        request: request_data(requester, &info),
+    };
+    let ev = hook_run::trigger_detached(app, |h| &h.on_records_list_request, ev)
+        .await?
+        .ok_or(AppError::Stopped)?;
+    Ok(ev.result)
 }
 
 /// `GET /records/{id}`: the record is read together with the view rule (one query), so a rule mismatch
@@ -116,6 +132,21 @@ pub async fn view(
         })?
         .ok_or_else(AppError::not_found)?;
     let managed = managed_ids(app, &c, &[rec.id().to_string()], requester).await?;
+    let rec = if app.hooks().on_record_view_request.is_empty() {
+        rec
+    } else {
+        let ev = RecordRequestEvent {
+            app: app.clone(),
+            collection: c.clone(),
+            record: rec.clone(),
+            original: Some(rec),
+            request: request_data(requester, &info),
+        };
+        hook_run::trigger_detached(app, |h| &h.on_record_view_request, ev)
+            .await?
+            .ok_or(AppError::Stopped)?
+            .record
+    };
     Ok(record_json(
         &c,
         &rec,

@@ -188,6 +188,10 @@ impl Db {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
     {
+        if thread::current().id() == self.inner.writer_thread && Tx::current().is_none() {
+            // on the writer thread between transactions (an after-commit hook): run it right here
+            return run_in_tx(f);
+        }
         let (tx, rx) = std::sync::mpsc::channel();
         self.send_write(move || {
             let _ = tx.send(run_in_tx(f));
