@@ -117,7 +117,6 @@ interface Buffer extends Uint8Array {
 /** @group JavaScript environment */
 declare var Buffer: {
   from(data: string | ArrayLike<number> | ArrayBuffer, encoding?: "utf8" | "utf-8" | "base64" | "hex" | string): Buffer
-  isBuffer(value: any): boolean
 }
 
 /**
@@ -621,6 +620,7 @@ declare const RequestInfo: {
  * @group PocketBase
  */
 declare class Middleware {
+  private __middleware
   constructor(func: string | ((e: core.RequestEvent) => void), priority?: number, id?: string)
 }
 
@@ -2151,7 +2151,7 @@ declare namespace core { // types only, not a runtime global
   interface Collection extends Model {
     id: string
     name: string
-    type: CollectionType | string
+    type: CollectionType
     system: boolean
     fields: FieldsList
     indexes: types.JSONArray<string>

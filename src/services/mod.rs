@@ -25,6 +25,7 @@ pub mod collections_list;
 pub mod expand;
 pub mod fields;
 pub mod file_access;
+pub mod js_types;
 pub mod legacy_admins;
 mod legacy_schema;
 pub mod list_params;

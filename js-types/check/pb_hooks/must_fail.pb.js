@@ -53,3 +53,12 @@ migrate((app) => {
   c.fields.add(new Field({ name: "x", type: "string" }))
   app.save(c)
 })
+
+// @ts-expect-error: a plain object is not a middleware
+routerUse({ not: "a middleware" })
+
+routerAdd("GET", "/collection-type", (e) => {
+  const c = $app.findCollectionByNameOrId("posts")
+  // @ts-expect-error: collection types are "base", "auth" and "view"
+  return e.json(200, { ok: c.type === "bsae" })
+})
