@@ -4,10 +4,11 @@ use ferrobase::app::hooks::HOOK_NAMES;
 use ferrobase::services::js_types::{contents, DECLARATIONS};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
-/// Kills the server even when an assertion fails first.
-struct Running(Child);
+/// Kills the server even when an assertion fails first. Its stdout stays open until then, so that
+/// later lines never hit a closed pipe.
+struct Running(Child, BufReader<ChildStdout>);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -25,10 +26,11 @@ fn start_serve(dir: &Path) -> Running {
         .stderr(Stdio::null())
         .spawn()
         .expect("start ferrobase serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let running = Running(child);
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut running = Running(child, stdout);
     let mut first = String::new();
-    BufReader::new(stdout)
+    running
+        .1
         .read_line(&mut first)
         .expect("read the first line");
     assert!(first.contains("Server started at http://"), "{first:?}");
