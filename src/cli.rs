@@ -1,7 +1,7 @@
 //! The command line: `serve`, `superuser …` and the global flags, mirroring PocketBase's CLI.
 
 use crate::app::{App, AppConfig};
-use crate::services::superusers;
+use crate::services::{js_types, superusers};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -113,7 +113,23 @@ fn open_app(g: &GlobalFlags) -> Result<App, String> {
         }
         config.encryption_key = Some(key);
     }
-    App::open(config).map_err(|e| e.to_string())
+    let app = App::open(config).map_err(|e| e.to_string())?;
+    refresh_types_file(&app);
+    Ok(app)
+}
+
+/// Writes `<dataDir>/types.d.ts` for editors, as every PocketBase command does after bootstrap; a failure
+/// only warns.
+fn refresh_types_file(app: &App) {
+    use std::io::IsTerminal;
+    if let Err(e) = js_types::refresh(app.data_dir()) {
+        let msg = format!("Unable to refresh app types file: {e}");
+        if std::io::stderr().is_terminal() {
+            eprintln!("\x1b[33m{msg}\x1b[0m");
+        } else {
+            eprintln!("{msg}");
+        }
+    }
 }
 
 /// Runs a `superuser` subcommand; `Ok(message)` is printed, `Err` goes to stderr with exit code 1.

@@ -26,6 +26,7 @@ pub mod expand;
 pub mod fields;
 pub mod file_access;
 pub mod hook_run;
+pub mod js_types;
 pub mod legacy_admins;
 mod legacy_schema;
 pub mod list_params;

@@ -11,6 +11,7 @@ mod files;
 mod hooks;
 mod http_basics;
 mod impersonate;
+mod js_types;
 mod legacy_admins;
 mod list_order;
 mod mail;
