@@ -5,7 +5,7 @@ use clap::Parser;
 /// mimalloc: far fewer cycles per small allocation than glibc's malloc on the request path.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use ferrobase::cli::{run_serve, run_superuser, Cli, Command};
+use ferrobase::cli::{run_migrate, run_serve, run_superuser, Cli, CliError, Command};
 
 fn main() {
     let cli = Cli::parse();
@@ -20,18 +20,19 @@ fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let result = match cli.command {
+    let result: Result<(), CliError> = match cli.command {
         Command::Serve { http, .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
-            .map_err(|e| e.to_string())
-            .and_then(|rt| rt.block_on(run_serve(&cli.global, http))),
-        Command::Superuser { command } => {
-            run_superuser(&cli.global, command).map(|msg| println!("{msg}"))
-        }
+            .map_err(|e| CliError::from(e.to_string()))
+            .and_then(|rt| rt.block_on(run_serve(&cli.global, http, None))),
+        Command::Superuser { command } => run_superuser(&cli.global, command)
+            .map(|msg| println!("{msg}"))
+            .map_err(CliError::from),
+        Command::Migrate { args } => run_migrate(&cli.global, &args, None),
     };
     if let Err(e) = result {
-        eprintln!("Error: {e}");
-        std::process::exit(1);
+        eprintln!("{}", e.report());
+        std::process::exit(e.code);
     }
 }

@@ -4,6 +4,7 @@ pub mod collections;
 mod db;
 mod error;
 pub mod logs;
+pub mod migrations;
 pub mod params;
 pub mod records;
 pub mod relations;

@@ -14,6 +14,7 @@ mod impersonate;
 mod legacy_admins;
 mod list_order;
 mod mail;
+mod migrations;
 mod oauth2;
 mod query;
 mod rate_limits;
