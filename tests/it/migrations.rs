@@ -657,9 +657,10 @@ fn spawn_serve(root: &Path, extra: &[&str]) -> (std::process::Child, String) {
         .spawn()
         .expect("serve");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    // keep reading: a closed pipe would fail the server's later writes
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = line
         .split("Server started at ")
         .nth(1)
