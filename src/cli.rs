@@ -1,9 +1,12 @@
-//! The command line: `serve`, `superuser …` and the global flags, mirroring PocketBase's CLI.
+//! The command line: `serve`, `superuser …`, `migrate …` and the global flags, mirroring PocketBase's CLI.
 
 use crate::app::{App, AppConfig};
+use crate::services::migrations::{self, names, MigrationScripts, RunnerError};
 use crate::services::{js_types, superusers};
 use clap::{Args, Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -76,6 +79,53 @@ pub enum Command {
         #[command(subcommand)]
         command: SuperuserCommand,
     },
+    /// Executes app DB migration scripts
+    #[command(long_about = MIGRATE_HELP)]
+    Migrate {
+        /// up | down [number] | create name | collections | history-sync
+        #[arg(allow_negative_numbers = true)]
+        args: Vec<String>,
+    },
+}
+
+const MIGRATE_HELP: &str = "Runs and manages the JS migrations of --migrationsDir:
+- up            - applies every migration not applied yet (the default)
+- down [number] - reverts the last [number] (default 1) applied migrations
+- create name   - writes a new blank migration file
+- collections   - writes a migration file with a snapshot of all collections
+- history-sync  - removes the _migrations rows of migration files that no longer exist";
+
+/// A failed command: its message and the process exit code (2 for PocketBase's panics, else 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError {
+    pub message: String,
+    pub code: i32,
+}
+
+impl CliError {
+    /// The stderr text: `panic: …` for exit code 2, `Error: …` otherwise.
+    pub fn report(&self) -> String {
+        if self.code == 2 {
+            format!("panic: {}", self.message)
+        } else {
+            format!("Error: {}", self.message)
+        }
+    }
+}
+
+impl From<String> for CliError {
+    fn from(message: String) -> Self {
+        CliError { message, code: 1 }
+    }
+}
+
+impl From<RunnerError> for CliError {
+    fn from(e: RunnerError) -> Self {
+        CliError {
+            message: e.to_string(),
+            code: e.exit_code(),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -101,9 +151,21 @@ pub enum SuperuserCommand {
     Otp { email: Option<String> },
 }
 
+/// `--migrationsDir`, or `<dir>/../pb_migrations` cleaned like Go's `filepath.Join`.
+pub fn migrations_dir(g: &GlobalFlags) -> PathBuf {
+    g.migrations_dir.clone().unwrap_or_else(|| {
+        PathBuf::from(names::join_path(&[
+            &g.dir.to_string_lossy(),
+            "../pb_migrations",
+        ]))
+    })
+}
+
 fn open_app(g: &GlobalFlags) -> Result<App, String> {
     let mut config = AppConfig::new(&g.dir);
     config.dev = g.dev;
+    config.migrations_dir = migrations_dir(g);
+    config.automigrate = g.automigrate;
     if let Some(var) = g.encryption_env.as_deref().filter(|v| !v.is_empty()) {
         let key = std::env::var(var).unwrap_or_default();
         if key.len() != 32 {
@@ -193,9 +255,41 @@ pub fn run_superuser(g: &GlobalFlags, cmd: SuperuserCommand) -> Result<String, S
     }
 }
 
-/// Runs `serve` until Ctrl-C or SIGTERM.
-pub async fn run_serve(g: &GlobalFlags, http: Option<String>) -> Result<(), String> {
+/// The absolute hooks dir (`--hooksDir`, default `<dir>/../pb_hooks`).
+pub fn hooks_dir(g: &GlobalFlags) -> PathBuf {
+    let dir = g
+        .hooks_dir
+        .clone()
+        .unwrap_or_else(|| g.dir.join("..").join("pb_hooks"));
+    std::path::absolute(&dir).unwrap_or(dir)
+}
+
+/// Runs `serve` until Ctrl-C or SIGTERM. Pending JS migrations are applied first (with `scripts`, the
+/// JS runtime); when that fails the server never starts.
+pub async fn run_serve(
+    g: &GlobalFlags,
+    http: Option<String>,
+    scripts: Option<Arc<dyn MigrationScripts>>,
+) -> Result<(), CliError> {
     let app = open_app(g)?;
+    let config = crate::jsvm::JsConfig {
+        hooks_dir: hooks_dir(g),
+        watch: g.hooks_watch,
+        pool_size: g.hooks_pool,
+        timeout: std::time::Duration::from_secs(g.hooks_timeout.max(1)),
+    };
+    let app2 = app.clone();
+    let jsvm = tokio::task::spawn_blocking(move || crate::jsvm::Jsvm::start(&app2, config))
+        .await
+        .map_err(|e| e.to_string())?
+        .inspect_err(|e| {
+            eprintln!("{e}");
+            std::process::exit(2);
+        })?;
+    let a = app.clone();
+    tokio::task::spawn_blocking(move || migrations::up(&a, scripts.as_ref()))
+        .await
+        .map_err(|e| e.to_string())??;
     let addr = http.unwrap_or_else(|| "127.0.0.1:8090".to_string());
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
@@ -211,24 +305,6 @@ pub async fn run_serve(g: &GlobalFlags, http: Option<String>) -> Result<(), Stri
             std::env::args().next().unwrap_or_else(|| "ferrobase".into())
         );
     }
-    let hooks_dir = g
-        .hooks_dir
-        .clone()
-        .unwrap_or_else(|| g.dir.join("..").join("pb_hooks"));
-    let config = crate::jsvm::JsConfig {
-        hooks_dir: std::path::absolute(&hooks_dir).unwrap_or(hooks_dir),
-        watch: g.hooks_watch,
-        pool_size: g.hooks_pool,
-        timeout: std::time::Duration::from_secs(g.hooks_timeout.max(1)),
-    };
-    let app2 = app.clone();
-    let jsvm = tokio::task::spawn_blocking(move || crate::jsvm::Jsvm::start(&app2, config))
-        .await
-        .map_err(|e| e.to_string())?
-        .inspect_err(|e| {
-            eprintln!("{e}");
-            std::process::exit(2);
-        })?;
     let vm2 = jsvm.clone();
     let out = crate::http::serve_with(
         app,
@@ -237,9 +313,160 @@ pub async fn run_serve(g: &GlobalFlags, http: Option<String>) -> Result<(), Stri
         crate::jsvm::routes::wrap(vm2),
     )
     .await
-    .map_err(|e| e.to_string());
+    .map_err(|e| CliError::from(e.to_string()));
     let _ = tokio::task::spawn_blocking(move || jsvm.terminate(false)).await;
     out
+}
+
+/// Runs `migrate [up|down [n]|create name|collections|history-sync]`. Prompts go to stderr, results
+/// to stdout, like PocketBase. `scripts` runs the JS files (needed by `up` and `down` only).
+pub fn run_migrate(
+    g: &GlobalFlags,
+    args: &[String],
+    scripts: Option<Arc<dyn MigrationScripts>>,
+) -> Result<(), CliError> {
+    let app = open_app(g)?;
+    let dir = app.config().migrations_dir.clone();
+    match args.first().map(String::as_str).unwrap_or("up") {
+        "create" => {
+            let name = args
+                .get(1)
+                .ok_or("missing migration file name".to_string())?;
+            create_file(&dir, name, &migrations::templates::blank())
+        }
+        "collections" => {
+            let template = migrations::snapshot_template(&app)?;
+            create_file(&dir, "collections_snapshot", &template)
+        }
+        "up" => {
+            let applied = migrations::up(&app, scripts.as_ref())?;
+            if applied.is_empty() {
+                print_green("No new migrations to apply.");
+            }
+            for file in applied {
+                print_green(&format!("Applied {file}"));
+            }
+            Ok(())
+        }
+        "down" => migrate_down(&app, args.get(1), scripts),
+        "history-sync" => {
+            migrations::history_sync(&app)?;
+            print_green("The _migrations table was synced with the available migrations.");
+            Ok(())
+        }
+        other => Err(format!("unsupported command: {}", names::go_quote(other)).into()),
+    }
+}
+
+fn migrate_down(
+    app: &App,
+    count: Option<&String>,
+    scripts: Option<Arc<dyn MigrationScripts>>,
+) -> Result<(), CliError> {
+    let mut n = count.map_or(1, |c| go_int(c));
+    if n < 0 {
+        n = migrations::known_count(app)? as i64;
+    }
+    let n = n as usize;
+    let names: Vec<String> = migrations::last_applied(app, n)?
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    let question = format!(
+        "\n{}\nDo you really want to revert the last {n} applied migration(s)?",
+        names.join("\n")
+    );
+    if !yes_no(&question) {
+        println!("The command has been cancelled");
+        return Ok(());
+    }
+    let reverted = migrations::down(app, scripts.as_ref(), n)?;
+    if reverted.is_empty() {
+        print_green("No migrations to revert.");
+    }
+    for file in reverted {
+        print_green(&format!("Reverted {file}"));
+    }
+    Ok(())
+}
+
+/// Asks before writing `<dir>/<unix>_<snake(name)>.js`.
+fn create_file(dir: &std::path::Path, name: &str, template: &str) -> Result<(), CliError> {
+    let path = migrations::new_file_path(dir, chrono::Utc::now().timestamp(), name);
+    let question = format!(
+        "Do you really want to create migration {}?",
+        names::go_quote(&path)
+    );
+    if !yes_no(&question) {
+        println!("The command has been cancelled");
+        return Ok(());
+    }
+    migrations::write_file(dir, &path, template)?;
+    println!("Successfully created file {}", names::go_quote(&path));
+    Ok(())
+}
+
+/// PocketBase's console prompt: `<question> (y/N) ` on stderr; `y`/`yes` confirm, `n`/`no`, an empty
+/// line or the end of input decline, anything else asks again.
+fn yes_no(question: &str) -> bool {
+    let stdin = std::io::stdin();
+    let mut line = String::new();
+    loop {
+        eprint!("{question} (y/N) ");
+        line.clear();
+        let read = stdin.lock().read_line(&mut line).unwrap_or(0);
+        match line.trim().to_lowercase().as_str() {
+            "y" | "yes" => return true,
+            "" | "n" | "no" => return false,
+            _ if read == 0 => return false,
+            _ => {}
+        }
+    }
+}
+
+/// A result line, green on a terminal (PocketBase prints these in colour).
+fn print_green(line: &str) {
+    if std::io::stdout().is_terminal() {
+        println!("\x1b[32m{line}\x1b[0m");
+    } else {
+        println!("{line}");
+    }
+}
+
+/// The lenient integer parse PocketBase uses for `down [n]`: `2.0` is 2, `0x10` is 16, a leading `0`
+/// means octal, anything unreadable is 0.
+fn go_int(s: &str) -> i64 {
+    let trimmed = match s.rsplit_once('.') {
+        Some((int, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => int,
+        _ => s,
+    };
+    let (negative, digits) = match trimmed.as_bytes().first() {
+        Some(b'-') => (true, &trimmed[1..]),
+        Some(b'+') => (false, &trimmed[1..]),
+        _ => (false, trimmed),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let parsed = if let Some(hex) = lower.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16)
+    } else if let Some(oct) = lower.strip_prefix("0o") {
+        i64::from_str_radix(oct, 8)
+    } else if let Some(bin) = lower.strip_prefix("0b") {
+        i64::from_str_radix(bin, 2)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        i64::from_str_radix(&lower[1..], 8)
+    } else {
+        lower.parse::<i64>()
+    };
+    match parsed {
+        Ok(v) if !digits.starts_with(['+', '-']) => {
+            if negative {
+                -v
+            } else {
+                v
+            }
+        }
+        _ => 0,
+    }
 }
 
 async fn shutdown_signal() {

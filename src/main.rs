@@ -5,7 +5,10 @@ use clap::Parser;
 /// mimalloc: far fewer cycles per small allocation than glibc's malloc on the request path.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use ferrobase::cli::{run_serve, run_superuser, Cli, Command};
+use ferrobase::cli::{hooks_dir, run_migrate, run_serve, run_superuser, Cli, CliError, Command};
+use ferrobase::jsvm::migrations::JsMigrations;
+use ferrobase::services::migrations::MigrationScripts;
+use std::sync::Arc;
 
 fn main() {
     let cli = Cli::parse();
@@ -20,18 +23,21 @@ fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let result = match cli.command {
+    let scripts: Option<Arc<dyn MigrationScripts>> =
+        Some(Arc::new(JsMigrations::new(hooks_dir(&cli.global))));
+    let result: Result<(), CliError> = match cli.command {
         Command::Serve { http, .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
-            .map_err(|e| e.to_string())
-            .and_then(|rt| rt.block_on(run_serve(&cli.global, http))),
-        Command::Superuser { command } => {
-            run_superuser(&cli.global, command).map(|msg| println!("{msg}"))
-        }
+            .map_err(|e| CliError::from(e.to_string()))
+            .and_then(|rt| rt.block_on(run_serve(&cli.global, http, scripts))),
+        Command::Superuser { command } => run_superuser(&cli.global, command)
+            .map(|msg| println!("{msg}"))
+            .map_err(CliError::from),
+        Command::Migrate { args } => run_migrate(&cli.global, &args, scripts),
     };
     if let Err(e) = result {
-        eprintln!("Error: {e}");
-        std::process::exit(1);
+        eprintln!("{}", e.report());
+        std::process::exit(e.code);
     }
 }

@@ -24,12 +24,20 @@ pub struct AppConfig {
     pub readers: usize,
     /// The 32-byte key that encrypts the stored settings (`--encryptionEnv`).
     pub encryption_key: Option<String>,
+    /// The JS migrations directory (`--migrationsDir`, default `<dataDir>/../pb_migrations`).
+    pub migrations_dir: PathBuf,
+    /// Whether collection changes through the REST API write migration files (`--automigrate`;
+    /// the CLI defaults it to on, a library caller to off).
+    pub automigrate: bool,
 }
 
 impl AppConfig {
     pub fn new(data_dir: impl Into<PathBuf>) -> AppConfig {
+        let data_dir: PathBuf = data_dir.into();
         AppConfig {
-            data_dir: data_dir.into(),
+            migrations_dir: data_dir.join("..").join("pb_migrations"),
+            automigrate: false,
+            data_dir,
             dev: false,
             readers: 2,
             encryption_key: None,

@@ -1,6 +1,6 @@
 //! `/api/collections…`: list, view, create, update, delete, truncate, import, scaffolds, dry-run-view.
 
-use super::error::ApiError;
+use super::error::{ApiError, LoggedError};
 use super::extract::{Body, PathParams, QueryMap, Superuser};
 use super::fields;
 use crate::app::App;
@@ -8,6 +8,7 @@ use crate::model::{Collection, CollectionType};
 use crate::services;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -35,9 +36,10 @@ pub async fn create(
     _su: Superuser,
     QueryMap(q): QueryMap,
     Body(body): Body,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let c = services::collection_save::create(&app, body).await?;
-    Ok(Json(fields::apply(c.to_api_json(), q.get("fields"))))
+    let res = Json(fields::apply(c.to_api_json(), q.get("fields"))).into_response();
+    Ok(automigrate(&app, None, Some(&c.id), res).await)
 }
 
 pub async fn update(
@@ -46,24 +48,46 @@ pub async fn update(
     PathParams(id): PathParams<String>,
     QueryMap(q): QueryMap,
     Body(body): Body,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     if app.find_collection(&id).is_none() {
         return Err(ApiError::not_found());
     }
-    let c = services::collection_save::update(&app, &id, body).await?;
-    Ok(Json(fields::apply(c.to_api_json(), q.get("fields"))))
+    let (old, c) = services::collection_save::update(&app, &id, body).await?;
+    let res = Json(fields::apply(c.to_api_json(), q.get("fields"))).into_response();
+    Ok(automigrate(&app, Some(&old), Some(&c.id), res).await)
 }
 
 pub async fn delete(
     State(app): State<App>,
     _su: Superuser,
     PathParams(id): PathParams<String>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     if app.find_collection(&id).is_none() {
         return Err(ApiError::not_found());
     }
-    services::collection_save::delete(&app, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let old = services::collection_save::delete(&app, &id).await?;
+    Ok(automigrate(
+        &app,
+        Some(&old),
+        None,
+        StatusCode::NO_CONTENT.into_response(),
+    )
+    .await)
+}
+
+/// Writes the automigrate file of a committed change. Like PocketBase, a failure here leaves the
+/// success answer as it is and only marks the request log entry with the error.
+async fn automigrate(
+    app: &App,
+    old: Option<&Collection>,
+    new_id: Option<&str>,
+    mut res: Response,
+) -> Response {
+    if let Err(e) = services::migrations::automigrate::record_change(app, old, new_id).await {
+        tracing::error!("automigrate: {e}");
+        res.extensions_mut().insert(LoggedError(e.to_string()));
+    }
+    res
 }
 
 pub async fn truncate(

@@ -6,6 +6,7 @@ pub mod bridge;
 pub mod cron;
 pub mod engine;
 pub mod hooks;
+pub mod migrations;
 pub mod ops;
 pub mod ops_sys;
 pub mod routes;

@@ -36,8 +36,12 @@ pub async fn create(app: &App, body: Value) -> Result<Collection, AppError> {
         .await
 }
 
-/// `PATCH /api/collections/{id}`.
-pub async fn update(app: &App, id_or_name: &str, body: Value) -> Result<Collection, AppError> {
+/// `PATCH /api/collections/{id}`. Returns the collection before and after the change.
+pub async fn update(
+    app: &App,
+    id_or_name: &str,
+    body: Value,
+) -> Result<(Collection, Collection), AppError> {
     let key = id_or_name.to_string();
     let app2 = app.clone();
     app.db()
@@ -49,7 +53,8 @@ pub async fn update(app: &App, id_or_name: &str, body: Value) -> Result<Collecti
             let input = collection_from_update(&old, body, &existing)?;
             let mut c = input.collection;
             c.updated = datetime::now();
-            save(&app2, tx, c, Some(&old), &input.raw_type)
+            let saved = save(&app2, tx, c, Some(&old), &input.raw_type)?;
+            Ok((old, saved))
         })
         .await
 }
@@ -284,15 +289,16 @@ pub fn mentions(sql: &str, word: &str) -> bool {
     })
 }
 
-/// `DELETE /api/collections/{id}`.
-pub async fn delete(app: &App, id_or_name: &str) -> Result<(), AppError> {
+/// `DELETE /api/collections/{id}`. Returns the deleted collection.
+pub async fn delete(app: &App, id_or_name: &str) -> Result<Collection, AppError> {
     let key = id_or_name.to_string();
     let app2 = app.clone();
     app.db()
         .write(move |tx| {
             let all = app2.collections_in(tx)?;
             let c = find(&all, &key).ok_or_else(AppError::not_found)?.clone();
-            delete_in(&app2, tx, &c, &all)
+            delete_in(&app2, tx, &c, &all)?;
+            Ok(c)
         })
         .await
 }

@@ -32,6 +32,7 @@ mod legacy_schema;
 pub mod list_params;
 pub mod mail_test;
 pub mod manage_rule;
+pub mod migrations;
 pub mod model_hooks;
 pub mod rate_limit;
 pub mod realtime;

@@ -5,6 +5,7 @@ mod db;
 pub mod dbx;
 mod error;
 pub mod logs;
+pub mod migrations;
 pub mod params;
 pub mod records;
 pub mod relations;

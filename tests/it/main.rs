@@ -15,6 +15,7 @@ mod js_types;
 mod legacy_admins;
 mod list_order;
 mod mail;
+mod migrations;
 mod oauth2;
 mod query;
 mod rate_limits;

@@ -27,9 +27,16 @@ pub struct Res {
 impl Server {
     /// A fresh data dir with one superuser.
     pub async fn start() -> Server {
+        Self::start_with(|_| {}).await
+    }
+
+    /// A fresh data dir with one superuser, the app configured by `configure` first.
+    pub async fn start_with(configure: impl FnOnce(&mut AppConfig)) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("pb_data");
-        let app = App::open(AppConfig::new(&data)).expect("open app");
+        let mut config = AppConfig::new(&data);
+        configure(&mut config);
+        let app = App::open(config).expect("open app");
         let a = app.clone();
         tokio::task::spawn_blocking(move || {
             ferrobase::services::superusers::upsert(&a, ADMIN_EMAIL, ADMIN_PASSWORD)
