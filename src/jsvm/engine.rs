@@ -100,6 +100,12 @@ impl Vm {
         rt.set_interrupt_handler(Some(Box::new(move || {
             now_ms() > d2.load(Ordering::Relaxed)
         })));
+        rt.set_loader(
+            LocalResolver {
+                hooks_dir: shared.hooks_dir.clone(),
+            },
+            rquickjs::loader::ScriptLoader::default().with_extension("mjs"),
+        );
         let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
         let vm = Vm {
             _rt: rt,
@@ -173,6 +179,16 @@ impl Vm {
         self.ctx.with(|ctx| eval_script(&ctx, source, name))
     }
 
+    /// Evaluates a hook file that uses ES module syntax (`import`/`export`; a Ferrobase extension).
+    pub fn eval_module(&self, source: &str, name: &str) -> Result<(), String> {
+        self.ctx.with(|ctx| {
+            rquickjs::Module::evaluate(ctx.clone(), name, source)
+                .and_then(|p| p.finish::<()>())
+                .catch(&ctx)
+                .map_err(|e| e.to_string())
+        })
+    }
+
     /// Evaluates an expression and returns its string result.
     pub fn eval_string(&self, source: &str) -> Result<String, String> {
         self.ctx.with(|ctx| {
@@ -226,6 +242,48 @@ impl Vm {
             }
         })?;
         serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+}
+
+/// True when a hook file uses ES module syntax at the top level.
+pub fn is_module_source(source: &str) -> bool {
+    source.lines().any(|l| {
+        let t = l.trim_start();
+        (t.starts_with("import ") || t.starts_with("import{") || t.starts_with("export "))
+            && !t.starts_with("import(")
+    })
+}
+
+/// Resolves `import` specifiers: absolute paths as they are, `./`/`../` against the importing module's
+/// folder (the hooks dir for handler code), bare names under the hooks dir.
+struct LocalResolver {
+    hooks_dir: std::path::PathBuf,
+}
+
+impl rquickjs::loader::Resolver for LocalResolver {
+    fn resolve<'js>(
+        &mut self,
+        _ctx: &Ctx<'js>,
+        base: &str,
+        name: &str,
+        _attributes: Option<rquickjs::loader::ImportAttributes<'js>>,
+    ) -> rquickjs::Result<String> {
+        let base_dir = std::path::Path::new(base)
+            .parent()
+            .filter(|p| p.is_absolute())
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| self.hooks_dir.clone());
+        let path = if name.starts_with('/') {
+            std::path::PathBuf::from(name)
+        } else {
+            base_dir.join(name)
+        };
+        let clean = super::ops_sys::clean(&path.to_string_lossy());
+        if std::path::Path::new(&clean).is_file() {
+            Ok(clean)
+        } else {
+            Err(rquickjs::Error::new_resolving(base, name))
+        }
     }
 }
 

@@ -242,7 +242,11 @@ impl Jsvm {
                     source = "/// <reference path=\"../pb_data/types.d.ts\" />\n\n".into();
                     let _ = std::fs::write(f, &source);
                 }
-                let res = loader.eval_file(&source, &name);
+                let res = if engine::is_module_source(&source) {
+                    loader.eval_module(&source, &name)
+                } else {
+                    loader.eval_file(&source, &name)
+                };
                 let taken = loader
                     .eval_string("__takeRegistrations()")
                     .unwrap_or_else(|_| "[]".into());

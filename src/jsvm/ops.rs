@@ -313,7 +313,15 @@ fn dispatch(sh: &Arc<Shared>, op: &str, a: Vec<Value>) -> OpResult {
         "isTransactional" => Ok(json!(
             Tx::current().is_some() || SESSIONS.with(|s| !s.borrow().is_empty())
         )),
-        "settings" => Ok(bridge::settings_json(app)),
+        "settings" => Ok(json!({ "__settings": bridge::settings_json(app) })),
+        "saveSettings" => {
+            let body = arg(&a, 0).clone();
+            let app2 = app.clone();
+            write(app, move |tx| {
+                crate::services::settings::save_in(&app2, tx, &body)
+            })?;
+            Ok(Value::Null)
+        }
         "isDev" => Ok(json!(app.is_dev())),
         "dataDir" => Ok(json!(app.data_dir().to_string_lossy())),
         "isBootstrapped" => Ok(json!(sh

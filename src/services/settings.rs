@@ -42,6 +42,23 @@ pub async fn patch(app: &App, raw: &[u8]) -> Result<Value, AppError> {
     Ok(public)
 }
 
+/// `$app.save(settings)` of JS hooks and migrations: merges `body`, validates and stores it inside the
+/// open transaction; the running app sees the new settings once it commits.
+pub fn save_in(app: &App, tx: &store::Tx, body: &Value) -> Result<(), AppError> {
+    let current = app.settings();
+    let next = current.apply_patch(body).map_err(|_| {
+        AppError::bad_request("An error occurred while loading the submitted data.")
+    })?;
+    next.validate().map_err(|data| {
+        AppError::validation("An error occurred while saving the new settings.", data)
+    })?;
+    let stored = app.encode_settings(&next)?;
+    store::params::set_raw(tx, "settings", &stored)?;
+    let app2 = app.clone();
+    tx.after_commit(move || app2.set_settings(next));
+    Ok(())
+}
+
 const TEST_S3_FAILED: &str = "Failed to test the S3 filesystem.";
 
 /// `POST /api/settings/test/s3`: body `{"filesystem":"storage"|"backups"}`; uploads and deletes a

@@ -1,6 +1,7 @@
 //! JS migrations without JS: automigrate files written by the collections REST API (compared with the
 //! files PocketBase 0.40.6 wrote for the same calls, in `migrations_data/`), their `_migrations` rows,
-//! and the `migrate` CLI (`create`, `collections`, `up`/`down` without a JS runtime, `history-sync`).
+//! the `migrate` CLI (`create`, `collections`, `up`/`down`, `history-sync`), a migrations folder written by
+//! PocketBase applying here, and automigrate files replayed on a fresh data dir.
 
 use crate::support::{Server, ADMIN_EMAIL, ADMIN_PASSWORD};
 use ferrobase::app::{App, AppConfig};
@@ -547,7 +548,7 @@ fn migrate_collections_snapshots_every_collection_like_pocketbase() {
 }
 
 #[test]
-fn up_down_and_history_sync_without_a_js_runtime() {
+fn up_down_and_history_sync() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let dir = root.join("pb_migrations");
@@ -576,12 +577,6 @@ fn up_down_and_history_sync_without_a_js_runtime() {
         })
         .unwrap();
     drop(app);
-    let out = cli(root, &["migrate", "down", "3"], "y\n");
-    assert_eq!(out.code, 1);
-    assert_eq!(
-        out.stderr,
-        "\n1800000001_kept.js\nDo you really want to revert the last 3 applied migration(s)? (y/N) Error: cannot run migration 1800000001_kept.js: JavaScript migrations need the JS runtime\n"
-    );
     let out = cli(root, &["migrate", "down", "1"], "no\n");
     assert_eq!(
         (out.code, out.stdout.as_str()),
@@ -604,25 +599,19 @@ fn up_down_and_history_sync_without_a_js_runtime() {
     assert_eq!(rows.len(), 9, "the system migrations stay: {rows:?}");
     drop(app);
 
-    // a pending file cannot run without the JS runtime: `up` and `serve` fail before anything starts
-    std::fs::write(dir.join("1800000003_new.js"), "migrate(() => {})").unwrap();
+    // a pending file runs in the JS runtime
+    std::fs::write(
+        dir.join("1800000003_new.js"),
+        "migrate((app) => { app.db().newQuery(\"CREATE TABLE t3 (x INT)\").execute() })",
+    )
+    .unwrap();
     let out = cli(root, &["migrate", "up"], "");
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr
-            .contains("1800000003_new.js: JavaScript migrations need the JS runtime"),
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "Applied 1800000003_new.js\n"),
         "{}",
         out.stderr
     );
-    let out = cli(root, &["serve", "--http", "127.0.0.1:0"], "");
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr
-            .contains("JavaScript migrations need the JS runtime"),
-        "{}",
-        out.stderr
-    );
-    assert!(!out.stdout.contains("Server started"), "{}", out.stdout);
 
     let out = cli(root, &["migrate", "nope"], "");
     assert_eq!(out.code, 1);
@@ -724,4 +713,257 @@ async fn serve_automigrates_by_default_and_not_with_the_flag_off() {
     assert_eq!(health.status(), 200);
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// Every collection of a server as the API lists it, without timestamps and without the fields that
+/// differ between two fresh data dirs (token secrets).
+async fn collections_of(url: &str) -> Vec<Value> {
+    let client = reqwest::Client::new();
+    let token = client
+        .post(format!(
+            "{url}/api/collections/_superusers/auth-with-password"
+        ))
+        .json(&json!({"identity": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let list = client
+        .get(format!("{url}/api/collections?perPage=500&sort=name"))
+        .header("Authorization", token)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["system"].as_bool().unwrap_or(false) || c["name"] == "users")
+        .map(|c| {
+            let mut c = c.clone();
+            let m = c.as_object_mut().unwrap();
+            for k in [
+                "created",
+                "updated",
+                "authToken",
+                "passwordResetToken",
+                "emailChangeToken",
+                "verificationToken",
+                "fileToken",
+            ] {
+                m.remove(k);
+            }
+            c
+        })
+        .collect()
+}
+
+async fn superuser_get(url: &str, path: &str) -> Value {
+    let client = reqwest::Client::new();
+    let token = client
+        .post(format!(
+            "{url}/api/collections/_superusers/auth-with-password"
+        ))
+        .json(&json!({"identity": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    client
+        .get(format!("{url}{path}"))
+        .header("Authorization", token)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()
+}
+
+/// A migrations folder PocketBase 0.40.6 wrote (automigrate files for creates, updates, a delete, a
+/// view, a change of `users`) plus a hand-written seed migration applies on Ferrobase.
+#[tokio::test]
+async fn a_pocketbase_made_migrations_folder_applies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/migrations_data/pb_made");
+    crate::support::copy_dir(&src, &root.join("pb_migrations"));
+    let out = cli(
+        root,
+        &["superuser", "upsert", ADMIN_EMAIL, ADMIN_PASSWORD],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = cli(root, &["migrate", "up"], "");
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("Applied 1795747600_seed_by_hand.js"),
+        "{}",
+        out.stdout
+    );
+
+    let (mut child, url) = spawn_serve(root, &[]);
+    let cols = collections_of(&url).await;
+    let names: Vec<&str> = cols.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["authors", "book_stats", "books", "users"]);
+    let books = cols.iter().find(|c| c["name"] == "books").unwrap();
+    assert_eq!(books["listRule"], "pages > 10");
+    let fields: Vec<&str> = books["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["id", "title", "pages", "author", "tags", "meta", "created", "isbn"]
+    );
+    assert_eq!(
+        books["indexes"],
+        json!(["CREATE UNIQUE INDEX idx_books_title ON books (title)"])
+    );
+    let users = cols.iter().find(|c| c["name"] == "users").unwrap();
+    assert!(users["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["name"] == "nickname"));
+
+    let recs = superuser_get(&url, "/api/collections/books/records?expand=author").await;
+    assert_eq!(recs["totalItems"], 1, "{recs}");
+    let b = &recs["items"][0];
+    assert_eq!(b["title"], "The Dispossessed");
+    assert_eq!(b["pages"], 387);
+    assert_eq!(b["isbn"], "978-0");
+    assert_eq!(b["tags"], json!(["a", "c"]));
+    assert_eq!(b["meta"], json!({"award": "Hugo"}));
+    assert_eq!(b["expand"]["author"]["name"], "Ursula");
+    let view = superuser_get(&url, "/api/collections/book_stats/records").await;
+    assert_eq!(view["items"][0]["pages"], 387, "{view}");
+    let settings = superuser_get(&url, "/api/settings").await;
+    assert_eq!(settings["meta"]["appName"], "Library");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // the seed's down() removes its record (served without a migrations dir: serve would re-apply it)
+    let out = cli(root, &["migrate", "down", "1"], "y\n");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Reverted 1795747600_seed_by_hand.js"),
+        "{}",
+        out.stdout
+    );
+    std::fs::create_dir_all(root.join("none")).unwrap();
+    let (mut child, url) = spawn_serve(root, &["--migrationsDir", "none"]);
+    let recs = superuser_get(&url, "/api/collections/books/records").await;
+    assert_eq!(recs["totalItems"], 0, "{recs}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// Collections created and changed through the API on one server; the files automigrate wrote, replayed
+/// by `migrate up` on a second fresh data dir, give the same collections.
+#[tokio::test]
+async fn automigrate_files_replay_to_identical_collections() {
+    let tmp_a = tempfile::tempdir().unwrap();
+    let tmp_b = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp_a.path(), tmp_b.path());
+    for root in [a, b] {
+        let out = cli(
+            root,
+            &["superuser", "upsert", ADMIN_EMAIL, ADMIN_PASSWORD],
+            "",
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let (mut child, url) = spawn_serve(a, &[]);
+    let client = reqwest::Client::new();
+    let token = client
+        .post(format!(
+            "{url}/api/collections/_superusers/auth-with-password"
+        ))
+        .json(&json!({"identity": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let call = |method: reqwest::Method, path: &str, body: Value| {
+        client
+            .request(method, format!("{url}{path}"))
+            .header("Authorization", token.clone())
+            .json(&body)
+            .send()
+    };
+    let res = call(
+        reqwest::Method::POST,
+        "/api/collections",
+        json!({"name": "notes", "type": "base", "listRule": "", "fields": [
+            {"name": "title", "type": "text", "required": true},
+            {"name": "score", "type": "number"}]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    next_second().await;
+    let res = call(
+        reqwest::Method::PATCH,
+        "/api/collections/notes",
+        json!({"viewRule": "score > 1", "fields": [
+            {"name": "title", "type": "text", "required": true},
+            {"name": "score", "type": "number"},
+            {"name": "body", "type": "editor"}],
+            "indexes": ["CREATE INDEX idx_notes_title ON notes (title)"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    next_second().await;
+    let res = call(
+        reqwest::Method::POST,
+        "/api/collections",
+        json!({"name": "scratch", "type": "base"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    next_second().await;
+    let res = call(
+        reqwest::Method::DELETE,
+        "/api/collections/scratch",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 204);
+    let expected = collections_of(&url).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    crate::support::copy_dir(&a.join("pb_migrations"), &b.join("pb_migrations"));
+    let out = cli(b, &["migrate", "up"], "");
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let (mut child, url) = spawn_serve(b, &[]);
+    let replayed = collections_of(&url).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(replayed, expected);
+    assert!(expected.iter().any(|c| c["name"] == "notes"));
 }

@@ -43,16 +43,43 @@
   }
   function isApiError(v) { return v && typeof v === "object" && v.__api === true; }
 
-  // ---------- promises ----------
+  // ---------- promises and timers (Ferrobase: async handlers really await; setTimeout works) ----------
+  const timers = [];
+  let timerSeq = 0;
+  g.setTimeout = (fn, ms, ...args) => {
+    const id = ++timerSeq;
+    timers.push({ id: id, at: Date.now() + Math.max(0, Number(ms) || 0), fn: fn, args: args });
+    return id;
+  };
+  g.clearTimeout = (id) => {
+    const i = timers.findIndex((t) => t.id === id);
+    if (i >= 0) timers.splice(i, 1);
+  };
+  // runs the next due timer (waiting for it); false when none is queued
+  function runNextTimer() {
+    if (!timers.length) return false;
+    timers.sort((a, b) => a.at - b.at);
+    const t = timers.shift();
+    const wait = t.at - Date.now();
+    if (wait > 0) g.sleep(wait);
+    if (typeof t.fn === "function") t.fn(...t.args);
+    call("drainJobs");
+    return true;
+  }
   function settle(v) {
     if (v && typeof v.then === "function") {
       let done = false, failed = false, value, error;
       v.then((r) => { done = true; value = r; }, (e) => { done = true; failed = true; error = e; });
       call("drainJobs");
-      while (!done) { call("drainJobs"); if (!done) g.sleep(1); }
+      while (!done) {
+        if (!runNextTimer()) break;
+      }
+      if (!done) throw new g.GoError("the handler's promise never settled");
       if (failed) throw error;
-      return value;
+      v = value;
     }
+    // the call ends once its pending timers ran
+    while (runNextTimer()) {}
     return v;
   }
 

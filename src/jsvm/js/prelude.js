@@ -32,6 +32,7 @@
     if (v && typeof v === "object" && !Array.isArray(v)) {
       if (v.__record) return Record.__from(v.__record);
       if (v.__collection) return Collection.__from(v.__collection);
+      if (v.__settings) { const st = v.__settings; Object.defineProperty(st, "__isSettings", { value: true }); return st; }
     }
     return v;
   }
@@ -598,6 +599,10 @@
       const saved = call("saveCollection", m);
       const fresh = saved;
       for (const k of Object.keys(fresh)) m[k] = fresh[k];
+      return;
+    }
+    if (m && m.__isSettings) {
+      call("saveSettings", m);
       return;
     }
     throw new GoError("unsupported model");
