@@ -15,6 +15,7 @@ mod oauth2;
 mod rate_limit;
 mod realtime;
 mod records;
+mod server;
 mod settings;
 
 use crate::app::App;
@@ -24,7 +25,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 use error::ApiError;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 
@@ -205,7 +205,8 @@ pub fn router(app: App) -> Router {
     .with_state(app)
 }
 
-/// Serves the API on an already-bound listener until `shutdown` resolves.
+/// Serves the API on an already-bound listener until `shutdown` resolves (HTTP/1.1 with keep-alive and
+/// HTTP/2 with prior knowledge; see `server`).
 pub async fn serve(
     app: App,
     listener: TcpListener,
@@ -220,11 +221,6 @@ pub async fn serve(
         // open SSE streams would hold the graceful shutdown forever
         broker.close_all();
     };
-    let router = router(app);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    server::run(listener, router(app), shutdown).await;
+    Ok(())
 }
