@@ -70,18 +70,22 @@ impl Stream for SharedChunks {
     }
 }
 
-/// True when the response to this request may leave hyper: an HTTP/1.1 `GET` without a body that does
-/// not ask to close the connection (the connection goes back to keep-alive when the stream ends).
+/// True when the response to this request may leave hyper: an HTTP/1.1 `GET` without a body (so that
+/// nothing of the request is left unread when the connection goes back to hyper).
 pub fn can_detach(method: &Method, version: Version, headers: &HeaderMap) -> bool {
     let no_body = headers
         .get(header::CONTENT_LENGTH)
         .is_none_or(|v| v.as_bytes() == b"0")
         && !headers.contains_key(header::TRANSFER_ENCODING);
-    let closing = headers.get_all(header::CONNECTION).iter().any(|v| {
+    method == Method::GET && version == Version::HTTP_11 && no_body
+}
+
+/// True when the request asks to close the connection after its response.
+fn wants_close(headers: &HeaderMap) -> bool {
+    headers.get_all(header::CONNECTION).iter().any(|v| {
         v.to_str()
             .is_ok_and(|s| s.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")))
-    });
-    method == Method::GET && version == Version::HTTP_11 && no_body && !closing
+    })
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then stops accepting, lets every connection
@@ -160,12 +164,13 @@ async fn serve_connection(
         else {
             return;
         };
+        let keep_alive = takeover.keep_alive;
         let Some((back, pending)) = stream_detached(detached_tcp, takeover, unread).await else {
             return;
         };
         tcp = back;
         prefix = pending;
-        if *stop.borrow() {
+        if !keep_alive || *stop.borrow() {
             let _ = tcp.shutdown().await;
             return;
         }
@@ -262,10 +267,12 @@ async fn serve_h1(
     }
 }
 
-/// A response taken over from hyper: its encoded head and its body.
+/// A response taken over from hyper: its encoded head, its body, and whether the connection may serve
+/// more requests after it.
 struct Takeover {
     head: Vec<u8>,
     body: Chunks,
+    keep_alive: bool,
 }
 
 /// Shared by a connection's service and its IO during the HTTP/1 phase.
@@ -293,6 +300,7 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
     type Future = ResponseFuture;
 
     fn call(&self, req: Request<Incoming>) -> Self::Future {
+        let keep_alive = !wants_close(req.headers());
         let mut req = req.map(Body::new);
         req.extensions_mut().insert(ConnectInfo(self.remote));
         let mut router = self.router.clone();
@@ -301,7 +309,7 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
         Box::pin(async move {
             let res = call.await?;
             Ok(match shared {
-                Some(shared) => detach(&shared, res),
+                Some(shared) => detach(&shared, res, keep_alive),
                 None => res,
             })
         })
@@ -310,15 +318,19 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
 
 /// Takes a marked response's stream out of hyper; hyper gets a stand-in that closes its side of the
 /// connection (and whose bytes are discarded).
-fn detach(shared: &ConnShared, mut res: Response<Body>) -> Response<Body> {
+fn detach(shared: &ConnShared, mut res: Response<Body>, keep_alive: bool) -> Response<Body> {
     let Some(marker) = res.extensions_mut().remove::<Detachable>() else {
         return res;
     };
     let Some(body) = marker.take() else {
         return res;
     };
-    let head = encode_head(&res);
-    *shared.takeover.lock() = Some(Takeover { head, body });
+    let head = encode_head(&res, keep_alive);
+    *shared.takeover.lock() = Some(Takeover {
+        head,
+        body,
+        keep_alive,
+    });
     shared.detached.store(true, Ordering::Release);
     let mut stand_in = Response::new(Body::empty());
     stand_in
@@ -327,8 +339,9 @@ fn detach(shared: &ConnShared, mut res: Response<Body>) -> Response<Body> {
     stand_in
 }
 
-/// The HTTP/1.1 head of a chunked response, written as hyper writes it.
-fn encode_head(res: &Response<Body>) -> Vec<u8> {
+/// The HTTP/1.1 head of a chunked response, written as hyper writes it (with `connection: close` when
+/// the connection ends after it).
+fn encode_head(res: &Response<Body>, keep_alive: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(512);
     let status = res.status();
     out.extend_from_slice(b"HTTP/1.1 ");
@@ -344,6 +357,9 @@ fn encode_head(res: &Response<Body>) -> Vec<u8> {
         out.extend_from_slice(b": ");
         out.extend_from_slice(value.as_bytes());
         out.extend_from_slice(b"\r\n");
+    }
+    if !keep_alive && !res.headers().contains_key(header::CONNECTION) {
+        out.extend_from_slice(b"connection: close\r\n");
     }
     out.extend_from_slice(b"transfer-encoding: chunked\r\n");
     if !res.headers().contains_key(header::DATE) {
@@ -362,7 +378,7 @@ async fn stream_detached(
     takeover: Takeover,
     unread: Bytes,
 ) -> Option<(TcpStream, Bytes)> {
-    let Takeover { head, mut body } = takeover;
+    let Takeover { head, mut body, .. } = takeover;
     tcp.write_all(&head).await.ok()?;
     drop(head);
     let mut pending = BytesMut::new();

@@ -835,6 +835,30 @@ async fn streams_end_cleanly_and_their_connection_stays_usable() {
         .unwrap();
     read_until(&mut sock, &mut got, from, b"API is healthy.").await;
 
+    // a client that asks to close: the same stream, then the server closes the connection
+    let mut closing = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    closing
+        .write_all(
+            format!("GET /api/realtime HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    read_until(&mut closing, &mut got, 0, b"\r\n0\r\n\r\n").await;
+    let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+    assert!(
+        text.contains("\r\nconnection: close\r\ntransfer-encoding: chunked\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("event:pb_connect"), "{text}");
+    let mut rest = [0u8; 16];
+    assert_eq!(
+        closing.read(&mut rest).await.unwrap(),
+        0,
+        "connection closed"
+    );
+
     // HTTP/1.0 has no chunked encoding: the stream is the rest of the connection
     let mut old = tokio::net::TcpStream::connect(&addr).await.unwrap();
     old.write_all(b"GET /api/realtime HTTP/1.0\r\n\r\n")
