@@ -15,6 +15,7 @@ mod oauth2;
 mod rate_limit;
 mod realtime;
 mod records;
+mod server;
 mod settings;
 
 use crate::app::App;
@@ -24,7 +25,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 use error::ApiError;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 
@@ -212,7 +212,8 @@ pub fn router_with(app: App, wrap: impl FnOnce(Router<App>) -> Router<App>) -> R
     .with_state(app)
 }
 
-/// Serves the API on an already-bound listener until `shutdown` resolves.
+/// Serves the API on an already-bound listener until `shutdown` resolves (HTTP/1.1 with keep-alive and
+/// HTTP/2 with prior knowledge; see `server`).
 pub async fn serve(
     app: App,
     listener: TcpListener,
@@ -237,11 +238,6 @@ pub async fn serve_with(
         // open SSE streams would hold the graceful shutdown forever
         broker.close_all();
     };
-    let router = router_with(app, wrap);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    server::run(listener, router_with(app, wrap), shutdown).await;
+    Ok(())
 }

@@ -3,32 +3,41 @@
 use super::error::ApiError;
 use super::extract::{Auth, Body, QueryMap};
 use super::middleware::real_ip;
+use super::server::{can_detach, Detachable};
 use crate::app::App;
 use crate::services::realtime as service;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, Version};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use std::net::SocketAddr;
 
-/// `GET /api/realtime`: registers a client and streams its messages, starting with `PB_CONNECT`.
+/// `GET /api/realtime`: registers a client and streams its messages, starting with `PB_CONNECT`. On
+/// HTTP/1.1 the stream leaves hyper once the response is ready (see `server`): an idle client then costs
+/// little more than its socket.
 pub async fn connect(
     State(app): State<App>,
+    method: Method,
+    version: Version,
     headers: HeaderMap,
     ConnectInfo(remote): ConnectInfo<SocketAddr>,
 ) -> Response {
     let ip = real_ip(&app, &headers, Some(remote.ip()));
-    let stream = app.realtime().connect(ip);
-    (
+    let (body, detachable) = Detachable::new(app.realtime().connect(ip));
+    let mut res = (
         [
             (CONTENT_TYPE, "text/event-stream"),
             (CACHE_CONTROL, "no-store"),
         ],
         [("X-Accel-Buffering", "no")],
-        axum::body::Body::from_stream(stream),
+        body,
     )
-        .into_response()
+        .into_response();
+    if can_detach(&method, version, &headers) {
+        res.extensions_mut().insert(detachable);
+    }
+    res
 }
 
 /// `POST /api/realtime`: sets the client's auth and subscriptions; 204.

@@ -180,8 +180,9 @@ impl Client {
             buf.put_slice(&m.data);
             buf.put_slice(b"\n\n");
         }
-        if st.queue.is_empty() && st.queue.capacity() > 16 {
-            st.queue.shrink_to(16);
+        if st.queue.is_empty() {
+            // an idle client keeps no queue storage
+            st.queue = VecDeque::new();
         }
         Some(buf.freeze())
     }

@@ -396,6 +396,31 @@ pub fn delete(app: &App, tx: &Tx, c: &Arc<Collection>, rec: Record) -> Result<()
     Ok(())
 }
 
+/// Saves a changed record without validating it (PocketBase's `SaveNoValidate`): the update hooks run
+/// (so realtime subscribers get an `update` event after the commit) and `onUpdate` autodates move.
+fn update_no_validate(
+    app: &App,
+    tx: &Tx,
+    c: &Arc<Collection>,
+    rec: Record,
+) -> Result<(), AppError> {
+    let id = rec.id().to_string();
+    model_hooks::run(app, tx, Op::Update, Model::Record(c.clone(), rec), |e| {
+        let (c, r) = record_of(e)?;
+        let now = datetime::now();
+        for f in &c.fields {
+            if matches!(&f.kind, FieldKind::Autodate(o) if o.on_update) {
+                r.set(&f.name, Value::String(now.clone()));
+            }
+        }
+        model_hooks::trigger(app, Stage::Execute(Op::Update), e, |e| {
+            let (c, r) = record_of(e)?;
+            store::records::update(tx, c, &id, r).map_err(AppError::from)
+        })
+    })?;
+    Ok(())
+}
+
 /// Relation clean-up before a record goes: referencing records with `cascadeDelete` and no other ids left
 /// are deleted (recursively, with their hooks); otherwise the id is removed from the field, unless the
 /// field is required and would become empty, which fails the whole delete.
@@ -436,9 +461,8 @@ fn release_references(app: &App, tx: &Tx, c: &Collection, id: &str) -> Result<()
                 } else {
                     Value::String(String::new())
                 };
-                let old_id = r.id().to_string();
                 r.set(&field.name, value);
-                store::records::update(tx, &other, &old_id, &r)?;
+                update_no_validate(app, tx, &other, r)?;
             }
         }
     }

@@ -1,5 +1,6 @@
 //! Realtime over SSE (spec 05): rule-filtered delivery, deletes, slow clients, unsubscribe, auth
-//! interplay, the subscribe errors and the OAuth2 redirect relay.
+//! interplay, the subscribe errors, the OAuth2 redirect relay, reference clean-up events, legacy admin
+//! tokens, and the detached stream on the wire (head, chunking, keep-alive after the end, shutdown).
 
 use crate::support::{assert_error, Server};
 use serde_json::{json, Value};
@@ -722,4 +723,353 @@ async fn idle_streams_end() {
     );
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert!(s.app.realtime().client(&a.id).is_none());
+}
+
+/// Reads from a raw socket until `needle` has arrived (after `from`), the socket ends or 5 s pass.
+async fn read_until(
+    sock: &mut tokio::net::TcpStream,
+    got: &mut Vec<u8>,
+    from: usize,
+    needle: &[u8],
+) {
+    let found = |g: &Vec<u8>| {
+        g.len() >= from + needle.len() && g[from..].windows(needle.len()).any(|w| w == needle)
+    };
+    let mut buf = [0u8; 4096];
+    while !found(got) {
+        let n = tokio::time::timeout(Duration::from_secs(5), sock.read(&mut buf))
+            .await
+            .expect("read timed out")
+            .expect("read");
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert!(
+        found(got),
+        "{:?} not found in {:?}",
+        String::from_utf8_lossy(needle),
+        String::from_utf8_lossy(got)
+    );
+}
+
+/// Decodes a chunked body (without the head); returns the chunks and the bytes after the last chunk.
+fn dechunk(mut body: &[u8]) -> (Vec<String>, Vec<u8>) {
+    let mut chunks = Vec::new();
+    loop {
+        let line_end = body
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("size line");
+        let size = usize::from_str_radix(std::str::from_utf8(&body[..line_end]).unwrap(), 16)
+            .expect("hex size");
+        body = &body[line_end + 2..];
+        if size == 0 {
+            assert_eq!(&body[..2], b"\r\n", "end of the chunked body");
+            return (chunks, body[2..].to_vec());
+        }
+        chunks.push(String::from_utf8(body[..size].to_vec()).unwrap());
+        assert_eq!(&body[size..size + 2], b"\r\n");
+        body = &body[size + 2..];
+    }
+}
+
+#[tokio::test]
+async fn streams_end_cleanly_and_their_connection_stays_usable() {
+    let s = Server::start().await;
+    s.app
+        .realtime()
+        .set_timeouts(Duration::from_millis(500), Duration::from_secs(60));
+    let addr = s.url.trim_start_matches("http://").to_string();
+    let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // a second request pipelined behind the stream is answered once the stream ends
+    sock.write_all(
+        format!(
+            "GET /api/realtime HTTP/1.1\r\nHost: {addr}\r\n\r\nGET /api/health HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut got = Vec::new();
+    read_until(&mut sock, &mut got, 0, b"\r\n0\r\n\r\n").await;
+    let text = String::from_utf8_lossy(&got).to_string();
+    let head_end = text.find("\r\n\r\n").expect("head") + 4;
+    let head = text[..head_end].to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200 ok\r\n"), "{head}");
+    for line in [
+        "content-type: text/event-stream",
+        "cache-control: no-store",
+        "x-accel-buffering: no",
+        "transfer-encoding: chunked",
+        "x-frame-options: sameorigin",
+        "access-control-allow-origin: *",
+        "\r\ndate: ",
+    ] {
+        assert!(head.contains(line), "{line} missing in {head}");
+    }
+    assert!(!head.contains("connection: close"), "{head}");
+    assert!(!head.contains("content-length"), "{head}");
+    let (chunks, rest) = dechunk(&got[head_end..]);
+    assert_eq!(chunks.len(), 1, "{chunks:?}");
+    let id = chunks[0]
+        .strip_prefix("id:")
+        .map(|r| r[..40].to_string())
+        .expect("id line");
+    assert_eq!(
+        chunks[0],
+        format!("id:{id}\nevent:PB_CONNECT\ndata:{{\"clientId\":\"{id}\"}}\n\n")
+    );
+    assert!(
+        s.app.realtime().client(&id).is_none(),
+        "ended stream unregistered"
+    );
+    // the pipelined health check, then one more request on the same connection
+    let mut got = rest;
+    read_until(&mut sock, &mut got, 0, b"API is healthy.").await;
+    assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200 OK\r\n"));
+    let from = got.len();
+    sock.write_all(format!("GET /api/health HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    read_until(&mut sock, &mut got, from, b"API is healthy.").await;
+
+    // a client that asks to close: the same stream, then the server closes the connection
+    let mut closing = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    closing
+        .write_all(
+            format!("GET /api/realtime HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    read_until(&mut closing, &mut got, 0, b"\r\n0\r\n\r\n").await;
+    let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+    assert!(
+        text.contains("\r\nconnection: close\r\ntransfer-encoding: chunked\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("event:pb_connect"), "{text}");
+    let mut rest = [0u8; 16];
+    assert_eq!(
+        closing.read(&mut rest).await.unwrap(),
+        0,
+        "connection closed"
+    );
+
+    // HTTP/1.0 has no chunked encoding: the stream is the rest of the connection
+    let mut old = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    old.write_all(b"GET /api/realtime HTTP/1.0\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    read_until(&mut old, &mut got, 0, b"\"}\n\n").await;
+    let text = String::from_utf8_lossy(&got).to_string();
+    assert!(text.starts_with("HTTP/1.0 200 OK\r\n"), "{text}");
+    assert!(text.contains("\r\n\r\nid:"), "{text}");
+    assert!(
+        !text.to_ascii_lowercase().contains("transfer-encoding"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_streams() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = ferrobase::app::App::open(ferrobase::app::AppConfig::new(dir.path().join("pb_data")))
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ferrobase::http::serve(app.clone(), listener, async {
+        let _ = rx.await;
+    }));
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    sock.write_all(b"GET /api/realtime HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    read_until(&mut sock, &mut got, 0, b"\"}\n\n").await;
+    // an idle keep-alive connection does not hold the shutdown either
+    let mut idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut idle_got = Vec::new();
+    read_until(&mut idle, &mut idle_got, 0, b"API is healthy.").await;
+    assert_eq!(app.realtime().len(), 1);
+    tx.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("shutdown finished")
+        .unwrap()
+        .unwrap();
+    let from = got.len();
+    read_until(&mut sock, &mut got, from, b"0\r\n\r\n").await;
+    let mut rest = [0u8; 16];
+    assert_eq!(sock.read(&mut rest).await.unwrap(), 0, "connection closed");
+    assert!(app.realtime().is_empty());
+}
+
+#[tokio::test]
+async fn deleting_a_record_sends_updates_for_the_records_that_referenced_it() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    let collection = |body: Value| {
+        let (s, admin) = (&s, &admin);
+        async move {
+            let res = s
+                .req("POST", "/api/collections", Some(admin), Some(body))
+                .await;
+            assert_eq!(res.status, 200, "{:?}", res.body);
+            res.body["id"].as_str().unwrap().to_string()
+        }
+    };
+    let parents = collection(
+        json!({"name": "parents", "type": "base", "listRule": "", "viewRule": "",
+        "fields": [{"name": "t", "type": "text"}]}),
+    )
+    .await;
+    collection(
+        json!({"name": "refs", "type": "base", "listRule": "", "viewRule": "",
+        "fields": [
+            {"name": "many", "type": "relation", "collectionId": parents, "maxSelect": 5},
+            {"name": "one", "type": "relation", "collectionId": parents, "maxSelect": 1},
+            {"name": "updated", "type": "autodate", "onCreate": true, "onUpdate": true}
+        ]}),
+    )
+    .await;
+    collection(json!({"name": "owned", "type": "base", "listRule": "", "viewRule": "",
+        "fields": [{"name": "parent", "type": "relation", "collectionId": parents, "maxSelect": 1, "cascadeDelete": true}]}))
+    .await;
+    let p1 = create(&s, &admin, "parents", json!({"t": "1"})).await;
+    let p2 = create(&s, &admin, "parents", json!({"t": "2"})).await;
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/refs/records",
+            Some(&admin),
+            Some(json!({"many": [p1, p2], "one": p1})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let r1 = res.body["id"].as_str().unwrap().to_string();
+    let created_at = res.body["updated"].as_str().unwrap().to_string();
+    let untouched = create(&s, &admin, "refs", json!({"many": [p2]})).await;
+    let o1 = create(&s, &admin, "owned", json!({"parent": p1})).await;
+    let mut a = Sse::open(&s).await;
+    assert_eq!(
+        subscribe(&s, &a, None, json!(["parents/*", "refs/*", "owned/*"]))
+            .await
+            .status,
+        204
+    );
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let res = s
+        .req(
+            "DELETE",
+            &format!("/api/collections/parents/records/{p1}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 204, "{:?}", res.body);
+    let mut got = Vec::new();
+    while let Some(e) = a.next(Duration::from_millis(500)).await {
+        got.push(e);
+    }
+    let summary: Vec<(String, String, String)> = got
+        .iter()
+        .map(|e| {
+            (
+                e.name.clone(),
+                e.data["action"].as_str().unwrap().to_string(),
+                e.data["record"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let updates: Vec<&Event> = got.iter().filter(|e| e.name == "refs/*").collect();
+    // one save per relation field, as PocketBase does, each with the state it wrote
+    assert_eq!(updates.len(), 2, "{summary:?}");
+    assert_eq!(updates[0].data["action"], "update");
+    assert_eq!(updates[0].data["record"]["id"], json!(r1));
+    assert_eq!(updates[0].data["record"]["many"], json!([p2]));
+    assert_eq!(updates[0].data["record"]["one"], json!(p1));
+    assert_eq!(updates[1].data["record"]["many"], json!([p2]));
+    assert_eq!(updates[1].data["record"]["one"], json!(""));
+    assert_ne!(
+        updates[1].data["record"]["updated"],
+        json!(created_at),
+        "the save moved the onUpdate autodate"
+    );
+    assert!(
+        !summary.iter().any(|(_, _, id)| id == &untouched),
+        "{summary:?}"
+    );
+    assert!(
+        summary.contains(&("owned/*".into(), "delete".into(), o1.clone())),
+        "{summary:?}"
+    );
+    // the deleted record's own event comes after those of the records it took with it
+    assert_eq!(
+        summary.last(),
+        Some(&("parents/*".to_string(), "delete".to_string(), p1.clone())),
+        "{summary:?}"
+    );
+    assert_eq!(summary.len(), 4, "{summary:?}");
+    let res = s
+        .get(&format!("/api/collections/refs/records/{r1}"), Some(&admin))
+        .await;
+    assert_eq!(res.body["many"], json!([p2]));
+    assert_eq!(res.body["one"], json!(""));
+}
+
+#[tokio::test]
+async fn legacy_admin_token_subscribes_as_superuser() {
+    let s = Server::start().await;
+    let admin = s.admin_token().await;
+    setup(&s, &admin).await;
+    let res = s
+        .req(
+            "POST",
+            "/api/admins/auth-with-password",
+            None,
+            Some(json!({"identity": crate::support::ADMIN_EMAIL, "password": crate::support::ADMIN_PASSWORD})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let legacy = res.body["token"].as_str().unwrap().to_string();
+    let mut a = Sse::open(&s).await;
+    assert_eq!(
+        subscribe(&s, &a, Some(&legacy), json!(["notes/*"]))
+            .await
+            .status,
+        204
+    );
+    let (u1, t1) = create_user(&s, &admin, "u1@example.com").await;
+    // owner-only list rule and a hidden field: only a superuser sees this event with its secret
+    let n1 = create(
+        &s,
+        &admin,
+        "notes",
+        json!({"title": "one", "owner": u1, "secret": "s"}),
+    )
+    .await;
+    let e = a.expect("create", &n1).await;
+    assert_eq!(e.data["record"]["secret"], "s");
+    // the same superuser with a current token is the same auth; a user is not
+    assert_eq!(
+        subscribe(&s, &a, Some(&admin), json!(["notes/*"]))
+            .await
+            .status,
+        204
+    );
+    let res = subscribe(&s, &a, Some(&t1), json!(["notes/*"])).await;
+    assert_error(
+        &res,
+        403,
+        "The current and the previous request authorization don't match.",
+    );
 }
