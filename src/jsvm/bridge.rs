@@ -139,11 +139,9 @@ fn export_tree(v: &Value) -> Value {
             }
             Value::Object(out)
         }
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| (k.clone(), export_tree(x)))
-                .collect(),
-        ),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, x)| (k.clone(), export_tree(x))).collect())
+        }
         other => other.clone(),
     }
 }
