@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The project's test command: every test, sharing one release build.
 #   1. unit + integration tests (cargo test --release; also builds target/release/ferrobase)
-#   2. the SDK and JSVM conformance files listed in tests/conformance.txt, against that binary
-#   3. drop-in compatibility with the original PocketBase 0.40.6 in both directions
+#   2. the editor declarations (js-types/check: TypeScript over js-types/types.d.ts and sample hooks)
+#   3. the SDK and JSVM conformance files listed in tests/conformance.txt, against that binary,
+#      and the JSVM hook cases of ../shared/conformance/jsvm (filter JSVM_FILTER)
+#   4. drop-in compatibility with the original PocketBase 0.40.6 in both directions
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 CONF="$(cd "$ROOT/../shared/conformance" && pwd)"
 BIN="$ROOT/target/release/ferrobase"
+# the JSVM conformance cases that run (a run.mjs name filter); migrations are not implemented yet
+JSVM_FILTER='!migrat'
 
 echo "== test dependencies (real components the tests start on loopback)"
 # the mail tests run a real SMTP server on loopback (aiosmtpd)
@@ -21,6 +25,9 @@ echo "== npm packages of the test OIDC provider (tests/oidc)"
 
 echo "== unit and integration tests"
 cargo test --release
+
+echo "== js-types declarations (TypeScript check)"
+bash js-types/check/run.sh
 
 sdk=()
 jsvm=()
@@ -41,6 +48,8 @@ for case_name in "${jsvm[@]}"; do
   echo "== JSVM conformance: $case_name"
   (cd "$CONF/jsvm" && node run.mjs "$BIN" cases/shared "$case_name")
 done
+echo "== JSVM conformance: cases/shared '$JSVM_FILTER'"
+node "$CONF/jsvm/run.mjs" "$BIN" "$CONF/jsvm/cases/shared" "$JSVM_FILTER"
 
 echo "== drop-in compatibility with PocketBase 0.40.6"
 python3 tests/compat/oracle_compat.py "$BIN"
