@@ -113,7 +113,7 @@ pub fn public_export(c: &Collection, rec: &Record, meta: &RecordMeta) -> Value {
             if !exp.is_empty() {
                 let mut out_exp = Map::new();
                 for (k, v) in exp {
-                    out_exp.insert(k.clone(), export_tree(app_free(), v));
+                    out_exp.insert(k.clone(), export_tree(v));
                 }
                 m.insert("expand".into(), Value::Object(out_exp));
             }
@@ -122,14 +122,10 @@ pub fn public_export(c: &Collection, rec: &Record, meta: &RecordMeta) -> Value {
     out
 }
 
-/// Expanded records only need their own collections, found through the global cache.
-fn app_free() -> Option<&'static App> {
-    None
-}
-
-fn export_tree(app: Option<&App>, v: &Value) -> Value {
+/// The public export of an expanded tree (expanded records only need their own fields).
+fn export_tree(v: &Value) -> Value {
     match v {
-        Value::Array(a) => Value::Array(a.iter().map(|x| export_tree(app, x)).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(export_tree).collect()),
         Value::Object(m) if m.contains_key("__record") => {
             let d = &m["__record"];
             let mut out = Map::new();
@@ -144,11 +140,9 @@ fn export_tree(app: Option<&App>, v: &Value) -> Value {
             }
             Value::Object(out)
         }
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| (k.clone(), export_tree(app, x)))
-                .collect(),
-        ),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, x)| (k.clone(), export_tree(x))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -159,7 +153,7 @@ pub fn export_value(app: &App, v: &Value) -> Value {
         Value::Array(a) => Value::Array(a.iter().map(|x| export_value(app, x)).collect()),
         Value::Object(m) if m.contains_key("__record") => match record_in(app, v) {
             Ok((c, rec, meta)) => public_export(&c, &rec, &meta),
-            Err(_) => export_tree(Some(app), v),
+            Err(_) => export_tree(v),
         },
         Value::Object(m) if m.contains_key("__collection") => m["__collection"].clone(),
         Value::Object(m) => Value::Object(
@@ -462,7 +456,7 @@ pub fn can_access(app: &App, a: &[Value]) -> Result<bool, AppError> {
     let cond = crate::services::rules::RuleCondition::new(&c, &all, &rule, &id, &info)?;
     let c2 = c.clone();
     let q = cond;
-    Ok(read(app, move |conn| q.exists(conn, &c2))?)
+    read(app, move |conn| q.exists(conn, &c2))
 }
 
 fn request_info_in(app: &App, v: &Value) -> crate::store::resolver::RequestInfo {

@@ -267,7 +267,10 @@ routerAdd("GET", "/ok", (e) => e.json(200, { ok: true }))
         assert!(res.body["message"].as_str().is_some_and(|m| !m.is_empty()));
         assert!(res.body["data"].is_object(), "{:?}", res.body);
         assert!(took > ok_done);
-        println!("runaway handler: {} {} after {took:?}", res.status, res.body);
+        println!(
+            "runaway handler: {} {} after {took:?}",
+            res.status, res.body
+        );
     }
     // afterwards every pooled runtime (the interrupted ones included) works
     for _ in 0..12 {
