@@ -44,6 +44,9 @@
 //   its rejection is the handler's error (PocketBase only tolerates them and logs a warning).
 // * `setTimeout`/`clearTimeout` inside handlers (absent in PocketBase).
 // * ES module `import`/`export` between local files (PocketBase has only CommonJS `require`).
+// * Globals built into the QuickJS engine: `queueMicrotask`, `atob`/`btoa`, `performance`,
+//   `DOMException`, `InternalError` (absent in PocketBase), and `routerPre` (PocketBase 0.22's name
+//   of `routerUse`).
 
 // -------------------------------------------------------------------
 // JavaScript environment: console, CommonJS, process, Buffer, timers
@@ -135,9 +138,76 @@ declare function setTimeout(callback: (...args: any[]) => void, ms?: number, ...
 declare function clearTimeout(id: number | undefined): void
 
 /**
+ * Ferrobase (QuickJS built-in): queues `callback` as a microtask; it runs before the handler's call
+ * finishes. PocketBase has no `queueMicrotask`.
+ *
+ * @group JavaScript environment
+ */
+declare function queueMicrotask(callback: () => void): void
+
+/**
+ * Ferrobase (QuickJS built-in): decodes a base64 string into a "binary string" (one character per
+ * byte). PocketBase has no `atob`: portable code uses `Buffer.from(s, "base64")`.
+ *
+ * @group JavaScript environment
+ */
+declare function atob(data: string): string
+
+/**
+ * Ferrobase (QuickJS built-in): encodes a "binary string" (characters up to U+00FF) as base64.
+ * PocketBase has no `btoa`: portable code uses `Buffer.from(s).toString("base64")`.
+ *
+ * @group JavaScript environment
+ */
+declare function btoa(data: string): string
+
+/**
+ * Ferrobase (QuickJS built-in): a monotonic clock. PocketBase has no `performance`.
+ *
+ * @group JavaScript environment
+ */
+interface Performance {
+  /** Milliseconds (fractional) since the runtime started. */
+  now(): number
+  /** The wall-clock time, in milliseconds since the Unix epoch, that `now()` counts from. */
+  readonly timeOrigin: number
+}
+
+/** @group JavaScript environment */
+declare var performance: Performance
+
+/**
+ * Ferrobase (QuickJS built-in): the error class of web APIs, thrown for example by `atob` on
+ * invalid input. PocketBase has no `DOMException`.
+ *
+ * @group JavaScript environment
+ */
+interface DOMException extends Error {
+  readonly name: string
+  readonly message: string
+  readonly code: number
+}
+
+/** @group JavaScript environment */
+declare var DOMException: {
+  new (message?: string, name?: string): DOMException
+  readonly prototype: DOMException
+}
+
+/**
+ * Ferrobase (QuickJS built-in): the class of some engine-internal errors. PocketBase has no
+ * `InternalError`. (Too deep a recursion throws a `RangeError` in both.)
+ *
+ * @group JavaScript environment
+ */
+declare class InternalError extends Error {
+  constructor(message?: string)
+}
+
+/**
  * The error thrown when a native (Go-side in PocketBase) call fails, for example
  * `$app.findRecordById` on a missing id. It is an `Error`: `String(err)` gives
- * `"GoError: <message>"`. Not a global constructor, only the shape of what is thrown.
+ * `"GoError: <message>"`, and `err instanceof GoError` tells it apart from errors thrown by JS code.
  *
  * Left uncaught in a route or hook, a "no rows" or "file does not exist" GoError becomes a 404,
  * a validation error from `$app.save` a 400 with the field errors, anything else a 400 with the
@@ -150,6 +220,12 @@ interface GoError extends Error {
   message: string
   /** The wrapped native error. */
   value: any
+}
+
+/** @group PocketBase */
+declare var GoError: {
+  new (message?: string): GoError
+  readonly prototype: GoError
 }
 
 // -------------------------------------------------------------------
@@ -232,6 +308,15 @@ declare function routerAdd(
  * @group PocketBase
  */
 declare function routerUse(...middlewares: Array<MiddlewareArg>): void
+
+/**
+ * Ferrobase: the same as `routerUse` (the name PocketBase 0.22 and older used for middlewares that
+ * run before routing). PocketBase 0.40.6 has no `routerPre`: write `routerUse`.
+ *
+ * @deprecated use `routerUse`
+ * @group PocketBase
+ */
+declare function routerPre(...middlewares: Array<MiddlewareArg>): void
 
 // -------------------------------------------------------------------
 // base globals

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command: every test, sharing one release build.
 #   1. unit + integration tests (cargo test --release; also builds target/release/ferrobase)
-#   2. the SDK and JSVM conformance files listed in tests/conformance.txt, against that binary
-#   3. drop-in compatibility with the original PocketBase 0.40.6 in both directions
+#   2. the editor declarations (js-types/check: TypeScript over js-types/types.d.ts and sample hooks)
+#   3. the SDK and JSVM conformance files and cases listed in tests/conformance.txt, against that binary
+#   4. drop-in compatibility with the original PocketBase 0.40.6 in both directions
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -21,6 +22,9 @@ echo "== npm packages of the test OIDC provider (tests/oidc)"
 
 echo "== unit and integration tests"
 cargo test --release
+
+echo "== js-types declarations (TypeScript check)"
+bash js-types/check/run.sh
 
 sdk=()
 jsvm=()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Type-checks the sample hooks and migrations of js-types/check against js-types/types.d.ts.
+# Type-checks the sample hooks and migrations of js-types/check, and the example hooks of the
+# repository's pb_hooks/, against js-types/types.d.ts.
 #
 #   bash js-types/check/run.sh            # from anywhere; exit code 0 = no type errors
 #
@@ -37,6 +38,12 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/pb_data"
 cp "$types" "$work/pb_data/types.d.ts"
 cp -r "$here/pb_hooks" "$here/pb_migrations" "$here/jsconfig.json" "$work/"
+# the repository's example hooks (pb_hooks/ at the root) are checked too
+repo_hooks="$here/../../pb_hooks"
+if [[ -d "$repo_hooks" ]]; then
+  for f in "$repo_hooks"/*.pb.js; do cp "$f" "$work/pb_hooks/repo_$(basename "$f")"; done
+  for f in "$repo_hooks"/lib/*.js; do cp "$f" "$work/pb_hooks/lib/repo_$(basename "$f")"; done
+fi
 
 # The editor-default variant: DOM library and automatic @types, declaration files not checked.
 node -e '
@@ -61,7 +68,8 @@ for config in jsconfig.json jsconfig.dom.json tsconfig.strict.json; do
     status=1
     echo "js-types check: $config FAILED" >&2
     # Point at the checked-in files rather than the temporary copy.
-    printf '%s\n' "$out" | sed -e "s#^pb_data/types.d.ts#js-types/types.d.ts#" -e "s#^pb_#js-types/check/pb_#" >&2
+    printf '%s\n' "$out" | sed -e "s#^pb_data/types.d.ts#js-types/types.d.ts#" -e "s#^pb_hooks/lib/repo_#=pb_hooks/lib/#" \
+      -e "s#^pb_hooks/repo_#=pb_hooks/#" -e "s#^pb_#js-types/check/pb_#" -e "s#^=##" >&2
   fi
 done
 exit $status

@@ -122,6 +122,7 @@ pub fn public_export(c: &Collection, rec: &Record, meta: &RecordMeta) -> Value {
     out
 }
 
+/// The public export of an expanded tree (expanded records only need their own fields).
 fn export_tree(v: &Value) -> Value {
     match v {
         Value::Array(a) => Value::Array(a.iter().map(export_tree).collect()),

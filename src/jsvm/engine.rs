@@ -78,6 +78,9 @@ pub enum VmKind {
     Migrations,
 }
 
+/// The C stack one entry into a runtime may use (measured from where Rust calls into JS).
+const JS_STACK_LIMIT: usize = 768 * 1024;
+
 /// One QuickJS runtime with its context and globals.
 pub struct Vm {
     _rt: Runtime,
@@ -94,7 +97,10 @@ fn now_ms() -> u64 {
 impl Vm {
     pub fn new(shared: &Arc<Shared>, kind: VmKind) -> Result<Vm, String> {
         let rt = Runtime::new().map_err(|e| e.to_string())?;
-        rt.set_max_stack_size(4 * 1024 * 1024);
+        // JS runs on threads with Rust's default 2 MiB stack (tokio's blocking pool, db-writer, cron
+        // threads): the limit must stay well below it so that deep recursion throws a `RangeError`
+        // ("Maximum call stack size exceeded") instead of overflowing the thread, which aborts the process.
+        rt.set_max_stack_size(JS_STACK_LIMIT);
         let deadline = Arc::new(AtomicU64::new(u64::MAX));
         let d2 = deadline.clone();
         rt.set_interrupt_handler(Some(Box::new(move || {

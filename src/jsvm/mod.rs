@@ -378,13 +378,17 @@ impl Jsvm {
         let dir = std::fs::canonicalize(&self.0.config.hooks_dir)
             .unwrap_or_else(|_| self.0.config.hooks_dir.clone());
         let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+        let root = dir.clone();
         let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             if let Ok(ev) = res {
                 if matches!(ev.kind, notify::EventKind::Access(_)) {
                     return;
                 }
                 for p in ev.paths {
-                    let hidden = p.components().any(|c| {
+                    // only the part inside the hooks dir counts: the dir itself may sit under a
+                    // hidden folder (e.g. `~/.local/app/pb_hooks`, `/tmp/.tmpXYZ/pb_hooks`)
+                    let inside = p.strip_prefix(&root).unwrap_or(&p);
+                    let hidden = inside.components().any(|c| {
                         let s = c.as_os_str().to_string_lossy();
                         (s.starts_with('.') && s.len() > 1 && s != "..") || s == "node_modules"
                     });

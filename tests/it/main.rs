@@ -12,6 +12,7 @@ mod hooks;
 mod http_basics;
 mod impersonate;
 mod js_types;
+mod jsvm;
 mod legacy_admins;
 mod list_order;
 mod mail;

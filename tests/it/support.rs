@@ -3,6 +3,7 @@
 use ferrobase::app::{App, AppConfig};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "Passw0rd123";
@@ -12,6 +13,8 @@ pub struct Server {
     pub url: String,
     pub app: App,
     pub client: reqwest::Client,
+    /// The JS hook runtime, when started with [`Server::start_with_hooks`].
+    pub jsvm: Option<ferrobase::jsvm::Jsvm>,
     _dir: Option<tempfile::TempDir>,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -32,19 +35,26 @@ impl Server {
 
     /// A fresh data dir with one superuser, the app configured by `configure` first.
     pub async fn start_with(configure: impl FnOnce(&mut AppConfig)) -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let data = dir.path().join("pb_data");
-        let mut config = AppConfig::new(&data);
-        configure(&mut config);
-        let app = App::open(config).expect("open app");
-        let a = app.clone();
-        tokio::task::spawn_blocking(move || {
-            ferrobase::services::superusers::upsert(&a, ADMIN_EMAIL, ADMIN_PASSWORD)
-        })
-        .await
-        .expect("join")
-        .expect("superuser");
+        let (app, dir) = fresh_app_with(configure).await;
         Self::serve(app, Some(dir)).await
+    }
+
+    /// A fresh data dir with one superuser, serving the JS hooks of `hooks_dir` as `serve` does
+    /// (`--hooksDir`, watched for changes, `--hooksTimeout=timeout`, a small executor pool).
+    pub async fn start_with_hooks(hooks_dir: &Path, timeout: Duration) -> Server {
+        let (app, dir) = fresh_app().await;
+        let config = ferrobase::jsvm::JsConfig {
+            hooks_dir: std::path::absolute(hooks_dir).expect("absolute hooks dir"),
+            watch: true,
+            pool_size: 4,
+            timeout,
+        };
+        let a = app.clone();
+        let vm = tokio::task::spawn_blocking(move || ferrobase::jsvm::Jsvm::start(&a, config))
+            .await
+            .expect("join")
+            .expect("load the hooks");
+        Self::serve_with(app, Some(dir), Some(vm)).await
     }
 
     /// Serves an existing data dir (e.g. a copy of a fixture).
@@ -54,22 +64,43 @@ impl Server {
     }
 
     async fn serve(app: App, dir: Option<tempfile::TempDir>) -> Server {
+        Self::serve_with(app, dir, None).await
+    }
+
+    async fn serve_with(
+        app: App,
+        dir: Option<tempfile::TempDir>,
+        jsvm: Option<ferrobase::jsvm::Jsvm>,
+    ) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let a = app.clone();
+        let vm = jsvm.clone();
         tokio::spawn(async move {
-            let _ = ferrobase::http::serve(a, listener, async {
+            let shutdown = async {
                 let _ = rx.await;
-            })
-            .await;
+            };
+            let _ = match vm {
+                Some(vm) => {
+                    ferrobase::http::serve_with(
+                        a,
+                        listener,
+                        shutdown,
+                        ferrobase::jsvm::routes::wrap(vm),
+                    )
+                    .await
+                }
+                None => ferrobase::http::serve(a, listener, shutdown).await,
+            };
         });
         Server {
             url: format!("http://{addr}"),
             app,
             client: reqwest::Client::new(),
+            jsvm,
             _dir: dir,
             _shutdown: tx,
         }
@@ -131,6 +162,27 @@ impl Server {
     pub async fn admin_token(&self) -> String {
         self.login("_superusers", ADMIN_EMAIL, ADMIN_PASSWORD).await
     }
+}
+
+/// Opens a fresh data dir in a temp dir and adds the test superuser.
+async fn fresh_app() -> (App, tempfile::TempDir) {
+    fresh_app_with(|_| {}).await
+}
+
+async fn fresh_app_with(configure: impl FnOnce(&mut AppConfig)) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("pb_data");
+    let mut config = AppConfig::new(&data);
+    configure(&mut config);
+    let app = App::open(config).expect("open app");
+    let a = app.clone();
+    tokio::task::spawn_blocking(move || {
+        ferrobase::services::superusers::upsert(&a, ADMIN_EMAIL, ADMIN_PASSWORD)
+    })
+    .await
+    .expect("join")
+    .expect("superuser");
+    (app, dir)
 }
 
 /// Asserts an error answer: status, message and the codes of `data` (top-level keys only).
