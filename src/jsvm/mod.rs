@@ -237,16 +237,26 @@ impl Jsvm {
             })?;
             for f in &files {
                 let name = f.to_string_lossy().to_string();
-                let mut source = std::fs::read_to_string(f).unwrap_or_default();
-                if source.trim().is_empty() {
-                    source = "/// <reference path=\"../pb_data/types.d.ts\" />\n\n".into();
-                    let _ = std::fs::write(f, &source);
-                }
-                let res = if engine::is_module_source(&source) {
-                    loader.eval_module(&source, &name)
-                } else {
-                    loader.eval_file(&source, &name)
+                // an unreadable file is a load error; only a readable empty one gets the reference line
+                let res = match std::fs::read_to_string(f) {
+                    Err(e) => Err(e.to_string()),
+                    Ok(mut source) => {
+                        if source.trim().is_empty() {
+                            source = "/// <reference path=\"../pb_data/types.d.ts\" />\n\n".into();
+                            if let Err(e) = std::fs::write(f, &source) {
+                                tracing::warn!(target: "jsvm", "cannot write {name}: {e}");
+                            }
+                        }
+                        Ok(source)
+                    }
                 };
+                let res = res.and_then(|source| {
+                    if engine::is_module_source(&source) {
+                        loader.eval_module(&source, &name)
+                    } else {
+                        loader.eval_file(&source, &name)
+                    }
+                });
                 let taken = loader
                     .eval_string("__takeRegistrations()")
                     .unwrap_or_else(|_| "[]".into());
