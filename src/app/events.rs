@@ -77,6 +77,22 @@ pub struct RecordAuthRequestEvent {
     pub request: RequestData,
 }
 
+/// A record about to be serialised into an API answer (list, view, create, update, auth, batch, expand,
+/// realtime). `json` is the answer built so far; what handlers change on the record is applied to it.
+pub struct RecordEnrichEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub record: Record,
+    pub json: serde_json::Value,
+    /// The requester sees hidden fields (a superuser): `hide()` then changes nothing.
+    pub show_hidden: bool,
+    /// Fields hidden (`name`) or unhidden (`!name`) by handlers so far.
+    pub hidden: Vec<String>,
+    /// A handler asked for the record's non-field values (`withCustomData(true)`).
+    pub custom: bool,
+    pub request: RequestData,
+}
+
 /// `auth-with-password`, before the password is checked (`record` is None when nothing matched).
 pub struct RecordAuthWithPasswordRequestEvent {
     pub app: App,

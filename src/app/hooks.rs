@@ -2,8 +2,8 @@
 
 use super::events::{
     BootstrapEvent, CollectionEvent, ModelEvent, RecordAuthRequestEvent,
-    RecordAuthWithPasswordRequestEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent,
-    TerminateEvent,
+    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
+    RecordsListRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -21,7 +21,11 @@ macro_rules! hooks_table {
     };
 }
 
-hooks_table! {
+/// Calls the macro `$m` with the whole table (`field: Event => "jsName"`, ...): the one list every
+/// by-name dispatch (the JS binder) is generated from.
+macro_rules! hook_list {
+    ($m:ident) => {
+        $m! {
     on_bootstrap: BootstrapEvent => "onBootstrap",
     on_terminate: TerminateEvent => "onTerminate",
 
@@ -32,6 +36,7 @@ hooks_table! {
     on_records_list_request: RecordsListRequestEvent => "onRecordsListRequest",
     on_record_auth_request: RecordAuthRequestEvent => "onRecordAuthRequest",
     on_record_auth_with_password_request: RecordAuthWithPasswordRequestEvent => "onRecordAuthWithPasswordRequest",
+    on_record_enrich: RecordEnrichEvent => "onRecordEnrich",
 
     on_model_validate: ModelEvent => "onModelValidate",
     on_model_create: ModelEvent => "onModelCreate",
@@ -75,3 +80,8 @@ hooks_table! {
     on_record_after_delete_success: RecordEvent => "onRecordAfterDeleteSuccess",
     on_record_after_delete_error: RecordEvent => "onRecordAfterDeleteError",
 }
+    };
+}
+pub(crate) use hook_list;
+
+hook_list!(hooks_table);

@@ -287,7 +287,10 @@ impl App {
         tx: &Tx,
         id_or_name: &str,
     ) -> Result<Option<Arc<Collection>>, StoreError> {
-        // the committed cache is right unless this transaction changed collections; reading is cheap either way
+        // the committed cache is right unless this transaction changed collections
+        if tx.collections_unchanged() {
+            return Ok(self.find_collection(id_or_name));
+        }
         let all = self.collections_in(tx)?;
         let found = all.iter().position(|c| c.id == id_or_name).or_else(|| {
             all.iter()

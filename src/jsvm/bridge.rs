@@ -122,6 +122,52 @@ pub fn public_export(c: &Collection, rec: &Record, meta: &RecordMeta) -> Value {
     out
 }
 
+/// Applies an `onRecordEnrich` handler's changes to the API JSON of `rec`: changed values of the shown
+/// fields, `hide` (unless the requester sees hidden fields), `unhide` and custom data.
+pub fn enrich_json(
+    c: &Collection,
+    rec: &Record,
+    out: &mut Value,
+    show_hidden: bool,
+    hidden: &[String],
+    custom: bool,
+) {
+    let Value::Object(m) = out else { return };
+    for (k, v) in m.iter_mut() {
+        if matches!(k.as_str(), "collectionId" | "collectionName" | "expand") {
+            continue;
+        }
+        if let Some(x) = rec.get(k) {
+            if c.field(k)
+                .is_some_and(|f| !matches!(f.kind, FieldKind::Password(_)))
+            {
+                *v = x.clone();
+            }
+        }
+    }
+    for h in hidden {
+        match h.strip_prefix('!') {
+            Some(name) if !matches!(name, "password" | "tokenKey") => {
+                if let Some(v) = rec.get(name) {
+                    m.insert(name.to_string(), v.clone());
+                }
+            }
+            Some(_) => {}
+            None if !show_hidden => {
+                m.remove(h);
+            }
+            None => {}
+        }
+    }
+    if custom {
+        for (k, v) in &rec.data {
+            if c.field(k).is_none() && !matches!(k.as_str(), "expand") {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
 /// The public export of an expanded tree (expanded records only need their own fields).
 fn export_tree(v: &Value) -> Value {
     match v {
@@ -383,11 +429,12 @@ pub fn expand_records(app: &App, a: &[Value]) -> Result<Value, AppError> {
         );
         if !expands.is_empty() {
             let all = app.collections();
-            let c2 = c.clone();
+            let (app2, c2) = (app.clone(), c.clone());
             let expand = expands.join(",");
             let mut items = vec![item];
             items = read(app, move |conn| {
                 crate::services::expand::expand_in(
+                    &app2,
                     conn,
                     &all,
                     &c2,
@@ -407,6 +454,68 @@ pub fn expand_records(app: &App, a: &[Value]) -> Result<Value, AppError> {
         out.push(v);
     }
     Ok(Value::Array(out))
+}
+
+/// `$apis.enrichRecords(e, records, ...expands)`: expands, then runs `onRecordEnrich` on each record as
+/// the request's auth sees it (the changes land on the JS records: values, hidden fields, custom data).
+pub fn enrich_records(app: &App, a: &[Value]) -> Result<Value, AppError> {
+    let mut out = expand_records(app, a)?;
+    let auth = a
+        .get(2)
+        .map(|x| &x["auth"])
+        .filter(|x| x.get("__record").is_some())
+        .map(|x| record_in(app, x))
+        .transpose()?
+        .map(|(c, rec, _)| (c, rec));
+    let info = crate::store::resolver::RequestInfo {
+        method: "GET".into(),
+        context: "default".into(),
+        auth: auth
+            .as_ref()
+            .map(|(c, rec)| (c.as_ref().clone(), rec.data.clone())),
+        ..Default::default()
+    };
+    let show_hidden = auth.as_ref().is_some_and(|(c, _)| c.is_superusers());
+    let request = crate::app::events::RequestData { auth, info };
+    for v in out.as_array_mut().into_iter().flatten() {
+        let (c, rec, meta) = record_in(app, v)?;
+        let mut ev = crate::app::events::RecordEnrichEvent {
+            app: app.clone(),
+            collection: c.clone(),
+            record: rec,
+            json: Value::Null,
+            show_hidden,
+            hidden: meta.hidden,
+            custom: meta.custom,
+            request: request.clone(),
+        };
+        if !app.hooks().on_record_enrich.is_empty() {
+            app.hooks().on_record_enrich.trigger(&mut ev, |_| Ok(()))?;
+        }
+        let owner = ev
+            .request
+            .auth
+            .as_ref()
+            .is_some_and(|(ac, ar)| ac.id == c.id && ar.id() == ev.record.id());
+        if show_hidden {
+            // a superuser sees every hidden field; `hide()` changes nothing for them
+            ev.hidden.retain(|h| h.starts_with('!'));
+            ev.hidden.extend(
+                c.fields
+                    .iter()
+                    .filter(|f| f.hidden)
+                    .map(|f| format!("!{}", f.name)),
+            );
+        }
+        let d = &mut v["__record"];
+        d["data"] = Value::Object(ev.record.data);
+        d["hidden"] = json!(ev.hidden);
+        d["custom"] = json!(ev.custom);
+        if show_hidden || owner {
+            d["ignoreEmailVisibility"] = json!(true);
+        }
+    }
+    Ok(out)
 }
 
 fn tag_expand(app: &App, v: &Value) -> Value {

@@ -5,8 +5,8 @@ use super::bridge;
 use super::engine::{self, Pool};
 use crate::app::events::{
     BootstrapEvent, CollectionEvent, Model, ModelEvent, RecordAuthRequestEvent,
-    RecordAuthWithPasswordRequestEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent,
-    RequestData, TerminateEvent,
+    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
+    RecordsListRequestEvent, RequestData, TerminateEvent,
 };
 use crate::app::{App, AppError};
 use crate::hook::Hook;
@@ -364,6 +364,53 @@ impl JsEvent for RecordAuthWithPasswordRequestEvent {
     }
 }
 
+impl JsEvent for RecordEnrichEvent {
+    fn matches(&self, tags: &[String]) -> bool {
+        tag_hit(&self.collection, tags)
+    }
+    fn state(&self) -> Value {
+        let mut record = bridge::record_out(&self.collection, &self.record);
+        record["__record"]["hidden"] = json!(self.hidden);
+        record["__record"]["custom"] = json!(self.custom);
+        json!({
+            "record": record,
+            "__requestInfo": request_info_state(&self.request),
+            "__mutable": ["record"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        if st["record"].get("__record").is_none() {
+            return Ok(());
+        }
+        let (_, rec, meta) = bridge::record_in(&self.app, &st["record"])?;
+        self.record = rec;
+        self.hidden = meta.hidden;
+        self.custom = meta.custom;
+        bridge::enrich_json(
+            &self.collection,
+            &self.record,
+            &mut self.json,
+            self.show_hidden,
+            &self.hidden,
+            self.custom,
+        );
+        Ok(())
+    }
+}
+
+/// What `e.requestInfo` shows: `{auth, body, query, headers, method, context}`.
+fn request_info_state(r: &RequestData) -> Value {
+    let info = &r.info;
+    json!({
+        "auth": r.auth.as_ref().map(|(c, rec)| bridge::record_out(c, rec)),
+        "body": info.body,
+        "query": info.query,
+        "headers": info.headers,
+        "method": info.method,
+        "context": if info.context.is_empty() { "default" } else { info.context.as_str() },
+    })
+}
+
 /// Turns the error a handler ended with into the app's error.
 pub fn decode_error(err: &Value) -> AppError {
     if err["api"].as_bool() == Some(true) {
@@ -429,135 +476,33 @@ pub fn bind<E: JsEvent + 'static>(
     });
 }
 
-/// Binds a registration by its JS hook name; false when Ferrobase does not fire that hook yet.
-pub fn bind_by_name(
-    app: &App,
-    name: &str,
-    pool: Arc<Pool>,
-    id: &str,
-    handler: usize,
-    tags: Vec<String>,
-) -> bool {
-    let h = app.hooks();
-    macro_rules! table {
-        ($($js:literal => $field:ident),* $(,)?) => {
+/// `bind_by_name` / `unbind_by_name`, generated from the core hook table (`app::hooks::hook_list`).
+macro_rules! by_name_fns {
+    ($($field:ident : $ev:ty => $js:literal),* $(,)?) => {
+        /// Binds a registration by its JS hook name; false when Ferrobase does not fire that hook yet.
+        pub fn bind_by_name(
+            app: &App,
+            name: &str,
+            pool: Arc<Pool>,
+            id: &str,
+            handler: usize,
+            tags: Vec<String>,
+        ) -> bool {
+            let h = app.hooks();
             match name {
                 $($js => { bind(&h.$field, pool, id, handler, tags); true })*
                 _ => false,
             }
-        };
-    }
-    table! {
-        "onBootstrap" => on_bootstrap,
-        "onTerminate" => on_terminate,
-        "onModelValidate" => on_model_validate,
-        "onModelCreate" => on_model_create,
-        "onModelCreateExecute" => on_model_create_execute,
-        "onModelAfterCreateSuccess" => on_model_after_create_success,
-        "onModelAfterCreateError" => on_model_after_create_error,
-        "onModelUpdate" => on_model_update,
-        "onModelUpdateExecute" => on_model_update_execute,
-        "onModelAfterUpdateSuccess" => on_model_after_update_success,
-        "onModelAfterUpdateError" => on_model_after_update_error,
-        "onModelDelete" => on_model_delete,
-        "onModelDeleteExecute" => on_model_delete_execute,
-        "onModelAfterDeleteSuccess" => on_model_after_delete_success,
-        "onModelAfterDeleteError" => on_model_after_delete_error,
-        "onCollectionValidate" => on_collection_validate,
-        "onCollectionCreate" => on_collection_create,
-        "onCollectionCreateExecute" => on_collection_create_execute,
-        "onCollectionAfterCreateSuccess" => on_collection_after_create_success,
-        "onCollectionAfterCreateError" => on_collection_after_create_error,
-        "onCollectionUpdate" => on_collection_update,
-        "onCollectionUpdateExecute" => on_collection_update_execute,
-        "onCollectionAfterUpdateSuccess" => on_collection_after_update_success,
-        "onCollectionAfterUpdateError" => on_collection_after_update_error,
-        "onCollectionDelete" => on_collection_delete,
-        "onCollectionDeleteExecute" => on_collection_delete_execute,
-        "onCollectionAfterDeleteSuccess" => on_collection_after_delete_success,
-        "onCollectionAfterDeleteError" => on_collection_after_delete_error,
-        "onRecordValidate" => on_record_validate,
-        "onRecordCreate" => on_record_create,
-        "onRecordCreateExecute" => on_record_create_execute,
-        "onRecordAfterCreateSuccess" => on_record_after_create_success,
-        "onRecordAfterCreateError" => on_record_after_create_error,
-        "onRecordUpdate" => on_record_update,
-        "onRecordUpdateExecute" => on_record_update_execute,
-        "onRecordAfterUpdateSuccess" => on_record_after_update_success,
-        "onRecordAfterUpdateError" => on_record_after_update_error,
-        "onRecordDelete" => on_record_delete,
-        "onRecordDeleteExecute" => on_record_delete_execute,
-        "onRecordAfterDeleteSuccess" => on_record_after_delete_success,
-        "onRecordAfterDeleteError" => on_record_after_delete_error,
-        "onRecordCreateRequest" => on_record_create_request,
-        "onRecordUpdateRequest" => on_record_update_request,
-        "onRecordDeleteRequest" => on_record_delete_request,
-        "onRecordViewRequest" => on_record_view_request,
-        "onRecordsListRequest" => on_records_list_request,
-        "onRecordAuthRequest" => on_record_auth_request,
-        "onRecordAuthWithPasswordRequest" => on_record_auth_with_password_request,
-    }
-}
+        }
 
-/// Removes a bound handler by its JS hook name.
-pub fn unbind_by_name(app: &App, name: &str, id: &str) {
-    let h = app.hooks();
-    macro_rules! table {
-        ($($js:literal => $field:ident),* $(,)?) => {
+        /// Removes a bound handler by its JS hook name.
+        pub fn unbind_by_name(app: &App, name: &str, id: &str) {
+            let h = app.hooks();
             match name {
                 $($js => h.$field.unbind(id),)*
                 _ => {}
             }
-        };
-    }
-    table! {
-        "onBootstrap" => on_bootstrap,
-        "onTerminate" => on_terminate,
-        "onModelValidate" => on_model_validate,
-        "onModelCreate" => on_model_create,
-        "onModelCreateExecute" => on_model_create_execute,
-        "onModelAfterCreateSuccess" => on_model_after_create_success,
-        "onModelAfterCreateError" => on_model_after_create_error,
-        "onModelUpdate" => on_model_update,
-        "onModelUpdateExecute" => on_model_update_execute,
-        "onModelAfterUpdateSuccess" => on_model_after_update_success,
-        "onModelAfterUpdateError" => on_model_after_update_error,
-        "onModelDelete" => on_model_delete,
-        "onModelDeleteExecute" => on_model_delete_execute,
-        "onModelAfterDeleteSuccess" => on_model_after_delete_success,
-        "onModelAfterDeleteError" => on_model_after_delete_error,
-        "onCollectionValidate" => on_collection_validate,
-        "onCollectionCreate" => on_collection_create,
-        "onCollectionCreateExecute" => on_collection_create_execute,
-        "onCollectionAfterCreateSuccess" => on_collection_after_create_success,
-        "onCollectionAfterCreateError" => on_collection_after_create_error,
-        "onCollectionUpdate" => on_collection_update,
-        "onCollectionUpdateExecute" => on_collection_update_execute,
-        "onCollectionAfterUpdateSuccess" => on_collection_after_update_success,
-        "onCollectionAfterUpdateError" => on_collection_after_update_error,
-        "onCollectionDelete" => on_collection_delete,
-        "onCollectionDeleteExecute" => on_collection_delete_execute,
-        "onCollectionAfterDeleteSuccess" => on_collection_after_delete_success,
-        "onCollectionAfterDeleteError" => on_collection_after_delete_error,
-        "onRecordValidate" => on_record_validate,
-        "onRecordCreate" => on_record_create,
-        "onRecordCreateExecute" => on_record_create_execute,
-        "onRecordAfterCreateSuccess" => on_record_after_create_success,
-        "onRecordAfterCreateError" => on_record_after_create_error,
-        "onRecordUpdate" => on_record_update,
-        "onRecordUpdateExecute" => on_record_update_execute,
-        "onRecordAfterUpdateSuccess" => on_record_after_update_success,
-        "onRecordAfterUpdateError" => on_record_after_update_error,
-        "onRecordDelete" => on_record_delete,
-        "onRecordDeleteExecute" => on_record_delete_execute,
-        "onRecordAfterDeleteSuccess" => on_record_after_delete_success,
-        "onRecordAfterDeleteError" => on_record_after_delete_error,
-        "onRecordCreateRequest" => on_record_create_request,
-        "onRecordUpdateRequest" => on_record_update_request,
-        "onRecordDeleteRequest" => on_record_delete_request,
-        "onRecordViewRequest" => on_record_view_request,
-        "onRecordsListRequest" => on_records_list_request,
-        "onRecordAuthRequest" => on_record_auth_request,
-        "onRecordAuthWithPasswordRequest" => on_record_auth_with_password_request,
-    }
+        }
+    };
 }
+crate::app::hooks::hook_list!(by_name_fns);

@@ -279,7 +279,8 @@ fn dispatch(sh: &Arc<Shared>, op: &str, a: Vec<Value>) -> OpResult {
             .map(Value::String)
             .map_err(OpError::Go),
         "findAuthRecordByToken" => Ok(bridge::find_by_token(app, &s(&a, 0))?),
-        "expandRecords" | "enrichRecords" => Ok(bridge::expand_records(app, &a)?),
+        "expandRecords" => Ok(bridge::expand_records(app, &a)?),
+        "enrichRecords" => Ok(bridge::enrich_records(app, &a)?),
         "canAccessRecord" => Ok(json!(bridge::can_access(app, &a)?)),
         "recordAuthResponse" => Ok(bridge::auth_response(app, &a)?),
         "dbQuery" | "dbExecute" | "buildExpr" | "exprParams" | "sqlInsert" | "sqlUpdate"

@@ -96,21 +96,29 @@ pub async fn respond(
     method: &str,
     requester: &Requester,
 ) -> Result<Value, AppError> {
-    if app.hooks().on_record_auth_request.is_empty() {
-        return Ok(auth_response(c, &record, &token, meta.as_ref()));
-    }
     let info = super::rules::request_info(requester, "POST", "default");
-    let ev = RecordAuthRequestEvent {
-        app: app.clone(),
-        collection: c.clone(),
-        record,
-        token,
-        meta,
-        auth_method: method.to_string(),
-        request: super::record_write::request_data(requester, &info),
+    let (record, token, meta) = if app.hooks().on_record_auth_request.is_empty() {
+        (record, token, meta)
+    } else {
+        let ev = RecordAuthRequestEvent {
+            app: app.clone(),
+            collection: c.clone(),
+            record,
+            token,
+            meta,
+            auth_method: method.to_string(),
+            request: super::record_write::request_data(requester, &info),
+        };
+        let ev = super::hook_run::trigger_detached(app, |h| &h.on_record_auth_request, ev)
+            .await?
+            .ok_or(AppError::Stopped)?;
+        (ev.record, ev.token, ev.meta)
     };
-    let ev = super::hook_run::trigger_detached(app, |h| &h.on_record_auth_request, ev)
-        .await?
-        .ok_or(AppError::Stopped)?;
-    Ok(auth_response(c, &ev.record, &ev.token, ev.meta.as_ref()))
+    let mut out = auth_response(c, &record, &token, meta.as_ref());
+    if super::record_enrich::active(app) {
+        if let Some(r) = out.get_mut("record") {
+            *r = super::record_enrich::enrich(app, c, &record, r.take(), requester, &info)?;
+        }
+    }
+    Ok(out)
 }

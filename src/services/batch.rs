@@ -254,9 +254,13 @@ pub async fn run(
                 match record {
                     Some(res) => {
                         let rec = res.map_err(fail)?;
+                        let body = record_json(&c, &rec, visibility_for(&c, &rec, &requester2));
+                        let body =
+                            super::record_enrich::enrich(&app2, &c, &rec, body, &requester2, &info)
+                                .map_err(fail)?;
                         out.push(BatchResponse {
                             status: 200,
-                            body: record_json(&c, &rec, visibility_for(&c, &rec, &requester2)),
+                            body,
                             query: sub.query,
                         });
                     }

@@ -7,6 +7,7 @@
 //! record gets an `expand` object (possibly `{}`) once a path through it succeeded.
 
 use super::auth_state::{self, is_superuser, Requester};
+use super::record_enrich;
 use super::record_json::{record_json, visibility_for};
 use super::rules::{build_condition, request_info};
 use crate::app::App;
@@ -129,6 +130,7 @@ struct Item {
 
 /// One expansion run on a reader connection.
 struct Expander<'a> {
+    app: &'a App,
     conn: &'a Connection,
     collections: &'a [Arc<Collection>],
     /// Plain copies of the collections for the rule builder, made on first use.
@@ -140,12 +142,14 @@ struct Expander<'a> {
 
 impl<'a> Expander<'a> {
     fn new(
+        app: &'a App,
         conn: &'a Connection,
         collections: &'a [Arc<Collection>],
         info: &'a RequestInfo,
         requester: &'a Requester,
     ) -> Self {
         Expander {
+            app,
             conn,
             collections,
             all: OnceCell::new(),
@@ -306,6 +310,18 @@ impl<'a> Expander<'a> {
     /// The API JSON of an expanded record, with its own expand map.
     fn json(&self, c: &Collection, item: Item) -> Value {
         let mut v = record_json(c, &item.rec, visibility_for(c, &item.rec, self.requester));
+        if record_enrich::active(self.app) {
+            if let Some(ca) = self.collections.iter().find(|x| x.id == c.id) {
+                v = record_enrich::enrich_or_keep(
+                    self.app,
+                    ca,
+                    &item.rec,
+                    v,
+                    self.requester,
+                    self.info,
+                );
+            }
+        }
         if let (Some(expand), Value::Object(obj)) = (item.expand, &mut v) {
             obj.insert("expand".into(), Value::Object(expand));
         }
@@ -443,7 +459,7 @@ pub async fn apply_with_info(
     let top = top_records(c, items, &tree);
     let collections = app.collections();
     let result = app.db().read_now(|conn| {
-        let ex = Expander::new(conn, &collections, &info, requester);
+        let ex = Expander::new(app, conn, &collections, &info, requester);
         Ok(ex.run(c, top, &tree))
     });
     match result {
@@ -455,6 +471,7 @@ pub async fn apply_with_info(
 /// The synchronous form of [`apply_with_info`] for code already holding a reader connection (saves
 /// a trip to the reader threads). `collections` is the current set (`App::collections()`).
 pub fn expand_in(
+    app: &App,
     conn: &Connection,
     collections: &[Arc<Collection>],
     c: &Collection,
@@ -469,7 +486,7 @@ pub fn expand_in(
     }
     info.context = "expand".into();
     let top = top_records(c, items, &tree);
-    let maps = Expander::new(conn, collections, &info, requester).run(c, top, &tree);
+    let maps = Expander::new(app, conn, collections, &info, requester).run(c, top, &tree);
     merge(items, maps);
 }
 

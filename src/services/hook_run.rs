@@ -27,3 +27,15 @@ pub async fn trigger_detached<E: Send + 'static>(
     .await
     .map_err(AppError::internal)?
 }
+
+/// Runs `f`, which may block on JS handlers, without stalling the async runtime's other tasks: on a
+/// runtime worker thread the worker hands its tasks off first; elsewhere (blocking pool, db threads) it
+/// simply runs.
+pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}

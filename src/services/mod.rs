@@ -38,6 +38,7 @@ pub mod rate_limit;
 pub mod realtime;
 pub mod realtime_payload;
 pub mod record_auth_form;
+pub mod record_enrich;
 pub mod record_files;
 pub mod record_json;
 pub mod record_save;

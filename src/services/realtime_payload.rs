@@ -72,6 +72,7 @@ pub fn compute(
         return Vec::new();
     }
     let ctx = Ctx {
+        app,
         conn,
         c,
         rec,
@@ -125,6 +126,7 @@ fn matching_subscriptions(app: &App, c: &Collection, rec: &Record, seq: u64) -> 
 }
 
 struct Ctx<'a> {
+    app: &'a App,
     conn: &'a Connection,
     c: &'a Arc<Collection>,
     rec: &'a Record,
@@ -172,10 +174,15 @@ impl Ctx<'_> {
         if !vis.email && self.manages(auth, &info) {
             vis.email = true;
         }
-        let mut items = [record_json(self.c, self.rec, vis)];
+        let json = record_json(self.c, self.rec, vis);
+        let json = super::record_enrich::enrich_or_keep(
+            self.app, self.c, self.rec, json, &requester, &info,
+        );
+        let mut items = [json];
         let expand = options.map(|o| o.query_value("expand")).unwrap_or("");
         if !expand.is_empty() {
             super::expand::expand_in(
+                self.app,
                 self.conn,
                 &self.all,
                 self.c,

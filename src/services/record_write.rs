@@ -374,12 +374,10 @@ pub async fn create(
     requester: &Requester,
     info: RequestInfo,
 ) -> Result<Value, AppError> {
+    let info2 = info.clone();
     let saved = create_then(app, c.clone(), body, parts, requester, info, |_, r| Ok(r)).await?;
-    Ok(record_json(
-        &c,
-        &saved,
-        visibility_for(&c, &saved, requester),
-    ))
+    let json = record_json(&c, &saved, visibility_for(&c, &saved, requester));
+    super::record_enrich::enrich(app, &c, &saved, json, requester, &info2)
 }
 
 /// The API create path followed by `after`, in the same write transaction (OAuth2 sign-up links the new
@@ -427,15 +425,13 @@ pub async fn update(
         body,
         uploads: uploads.clone(),
     };
+    let info2 = info.clone();
     let saved = with_uploads(app, &c, id, &uploads, move |tx| {
         update_in(&app2, tx, &c2, &id2, &input, &r2, &mut info)
     })
     .await?;
-    Ok(record_json(
-        &c,
-        &saved,
-        visibility_for(&c, &saved, requester),
-    ))
+    let json = record_json(&c, &saved, visibility_for(&c, &saved, requester));
+    super::record_enrich::enrich(app, &c, &saved, json, requester, &info2)
 }
 
 /// `DELETE /api/collections/{c}/records/{id}`.

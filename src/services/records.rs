@@ -4,6 +4,7 @@ use super::auth_state::{is_superuser, Requester};
 use super::hook_run;
 use super::list_params::ListParams;
 use super::manage_rule::managed_ids;
+use super::record_enrich;
 use super::record_json::{record_json, visibility_for, Visibility};
 use super::record_write::request_data;
 use super::rules;
@@ -74,8 +75,11 @@ pub async fn list(
     let managed = managed_ids(app, &c, &ids, requester).await?;
     let items = records
         .iter()
-        .map(|r| record_json(&c, r, visibility_with(&c, r, requester, &managed)))
-        .collect();
+        .map(|r| {
+            let json = record_json(&c, r, visibility_with(&c, r, requester, &managed));
+            record_enrich::enrich(app, &c, r, json, requester, &info)
+        })
+        .collect::<Result<_, _>>()?;
     let result = p.envelope(items, total);
     if app.hooks().on_records_list_request.is_empty() {
         return Ok(result);
@@ -147,11 +151,8 @@ pub async fn view(
             .ok_or(AppError::Stopped)?
             .record
     };
-    Ok(record_json(
-        &c,
-        &rec,
-        visibility_with(&c, &rec, requester, &managed),
-    ))
+    let json = record_json(&c, &rec, visibility_with(&c, &rec, requester, &managed));
+    record_enrich::enrich(app, &c, &rec, json, requester, &info)
 }
 
 /// `visibility_for`, plus the email of records the requester manages.

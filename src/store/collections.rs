@@ -47,6 +47,7 @@ fn json_text<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
 }
 
 pub fn insert_collection(tx: &Tx, c: &Collection) -> Result<(), StoreError> {
+    tx.mark_collections_changed();
     let fields = json_text(&c.fields)?;
     let indexes = json_text(&c.indexes)?;
     let options = json_text(&c.options_json())?;
@@ -73,6 +74,7 @@ pub fn insert_collection(tx: &Tx, c: &Collection) -> Result<(), StoreError> {
 }
 
 pub fn update_collection(tx: &Tx, c: &Collection) -> Result<(), StoreError> {
+    tx.mark_collections_changed();
     let fields = json_text(&c.fields)?;
     let indexes = json_text(&c.indexes)?;
     let options = json_text(&c.options_json())?;
@@ -98,6 +100,7 @@ pub fn update_collection(tx: &Tx, c: &Collection) -> Result<(), StoreError> {
 }
 
 pub fn delete_collection(tx: &Tx, id: &str) -> Result<(), StoreError> {
+    tx.mark_collections_changed();
     tx.with(|conn| conn.execute("DELETE FROM `_collections` WHERE id=?1", [id]))?;
     Ok(())
 }

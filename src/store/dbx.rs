@@ -436,6 +436,7 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, params: &[(String, Value)]) -> Resul
 
 /// Runs a query and returns its rows as JSON objects (column name → value).
 pub fn query(conn: &Connection, b: &Built) -> Result<Vec<Map<String, Value>>, StoreError> {
+    mark_if_collections(&b.sql);
     let mut stmt = conn.prepare(&b.sql)?;
     bind(&mut stmt, &b.params)?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
@@ -460,8 +461,19 @@ pub fn query(conn: &Connection, b: &Built) -> Result<Vec<Map<String, Value>>, St
     Ok(out)
 }
 
+/// Raw SQL naming `_collections` inside a transaction may change collections: later collection lookups
+/// of that transaction then read them from it.
+fn mark_if_collections(sql: &str) {
+    if let Some(tx) = super::Tx::current() {
+        if sql.to_ascii_lowercase().contains("_collections") {
+            tx.mark_collections_changed();
+        }
+    }
+}
+
 /// Runs a statement; returns (rows affected, last insert rowid).
 pub fn execute(conn: &Connection, b: &Built) -> Result<(usize, i64), StoreError> {
+    mark_if_collections(&b.sql);
     let mut stmt = conn.prepare(&b.sql)?;
     bind(&mut stmt, &b.params)?;
     let n = stmt.raw_execute()?;

@@ -11,6 +11,8 @@ type Callback = Box<dyn FnOnce() + Send>;
 thread_local! {
     static WRITER_CONN: RefCell<Option<Connection>> = const { RefCell::new(None) };
     static IN_TX: Cell<bool> = const { Cell::new(false) };
+    /// The open transaction wrote (or may have written) the `_collections` table.
+    static COLLECTIONS_CHANGED: Cell<bool> = const { Cell::new(false) };
     static AFTER_COMMIT: RefCell<Vec<Callback>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -43,6 +45,7 @@ impl Tx {
 
     pub(crate) fn begin() -> Tx {
         IN_TX.with(|t| t.set(true));
+        COLLECTIONS_CHANGED.with(|t| t.set(false));
         Tx {
             _not_send: PhantomData,
         }
@@ -50,6 +53,18 @@ impl Tx {
 
     pub(crate) fn end() {
         IN_TX.with(|t| t.set(false));
+        COLLECTIONS_CHANGED.with(|t| t.set(false));
+    }
+
+    /// Notes that this transaction changed (or may have changed) collections: until it ends, readers of
+    /// collections must ask the transaction instead of the committed cache.
+    pub fn mark_collections_changed(&self) {
+        COLLECTIONS_CHANGED.with(|t| t.set(true));
+    }
+
+    /// True when the committed collections are still what this transaction sees.
+    pub fn collections_unchanged(&self) -> bool {
+        !COLLECTIONS_CHANGED.with(Cell::get)
     }
 
     /// Runs `f` with the connection of the open transaction.

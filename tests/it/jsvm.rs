@@ -815,3 +815,133 @@ async fn example_report_route_filters_with_bound_params() {
     let res = s.get("/api/report/top-posts", Some(&user)).await;
     assert_eq!(res.status, 403, "{:?}", res.body);
 }
+
+const ENRICH_HOOKS: &str = r#"
+onRecordEnrich((e) => {
+  if (String(e.record.get("title")).startsWith("boom")) throw new BadRequestError("nope");
+  e.next();
+});
+onRecordEnrich((e) => {
+  e.record.set("title", e.record.get("title") + "!");
+  e.record.hide("secret");
+  e.record.unhide("hid");
+  e.record.withCustomData(true);
+  e.record.set("ctx", e.requestInfo.context);
+  e.record.set("who", e.requestInfo.auth ? e.requestInfo.auth.id : "guest");
+  e.next();
+  e.record.set("after", true);
+}, "posts");
+onRecordEnrich((e) => {
+  e.record.withCustomData(true);
+  e.record.set("seen", e.requestInfo.context + ":" + e.requestInfo.method);
+  e.next();
+}, "tags");
+routerAdd("GET", "/x/enriched/{id}", (e) => {
+  const r = $app.findRecordById("posts", e.request.pathValue("id"));
+  $apis.enrichRecord(e, r, "tag");
+  return e.json(200, r);
+});
+routerAdd("GET", "/x/plain/{id}", (e) => e.json(200, $app.findRecordById("posts", e.request.pathValue("id"))));
+"#;
+
+/// `onRecordEnrich` changes what list, view, create, expand and `$apis.enrichRecord` answer, as PocketBase
+/// 0.40.6 does (checked side by side): values set before or after `e.next()`, `hide` (ignored for
+/// superusers), `unhide`, custom data, `e.requestInfo` (context `expand` for expanded records), and a
+/// throwing handler fails the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_record_enrich_shapes_every_api_answer() {
+    let (s, _tmp) = start(&[("enrich.pb.js", ENRICH_HOOKS)], 10).await;
+    let su = s.admin_token().await;
+    create_collection(
+        &s,
+        &su,
+        json!({"name": "tags", "type": "base", "listRule": "", "viewRule": "",
+        "fields": [{"name": "n", "type": "text"}]}),
+    )
+    .await;
+    let tags = s.get("/api/collections/tags", Some(&su)).await;
+    create_collection(&s, &su, json!({"name": "posts", "type": "base", "listRule": "", "viewRule": "",
+        "createRule": "", "fields": [{"name": "title", "type": "text"}, {"name": "secret", "type": "text"},
+        {"name": "hid", "type": "text", "hidden": true},
+        {"name": "tag", "type": "relation", "collectionId": tags.body["id"], "maxSelect": 1}]}))
+    .await;
+    let tag = s
+        .req(
+            "POST",
+            "/api/collections/tags/records",
+            Some(&su),
+            Some(json!({"n": "t1"})),
+        )
+        .await;
+    assert_eq!(tag.body["seen"], "default:POST", "{:?}", tag.body);
+    let tag_id = tag.body["id"].as_str().expect("tag id").to_string();
+    let body = json!({"title": "a", "secret": "s", "hid": "H", "tag": tag_id});
+    let post = s
+        .req(
+            "POST",
+            "/api/collections/posts/records",
+            Some(&su),
+            Some(body),
+        )
+        .await;
+    assert_eq!(post.status, 200, "{:?}", post.body);
+    assert_eq!(post.body["title"], "a!");
+    let id = post.body["id"].as_str().expect("id").to_string();
+
+    let check_guest = |v: &Value| {
+        assert_eq!(v["title"], "a!", "{v:?}");
+        assert!(v.get("secret").is_none(), "hidden by the handler: {v:?}");
+        assert_eq!(v["hid"], "H", "unhidden by the handler: {v:?}");
+        assert_eq!(v["who"], "guest");
+        assert_eq!(v["after"], true, "set after e.next(): {v:?}");
+    };
+    let view = s
+        .get(
+            &format!("/api/collections/posts/records/{id}?expand=tag"),
+            None,
+        )
+        .await;
+    assert_eq!(view.status, 200, "{:?}", view.body);
+    check_guest(&view.body);
+    assert_eq!(view.body["ctx"], "default");
+    assert_eq!(view.body["expand"]["tag"]["seen"], "expand:GET");
+    let list = s
+        .get("/api/collections/posts/records?expand=tag", None)
+        .await;
+    check_guest(&list.body["items"][0]);
+    assert_eq!(list.body["items"][0]["expand"]["tag"]["seen"], "expand:GET");
+
+    let as_su = s
+        .get(&format!("/api/collections/posts/records/{id}"), Some(&su))
+        .await;
+    assert_eq!(
+        as_su.body["secret"], "s",
+        "hide() is ignored for superusers"
+    );
+    assert_ne!(as_su.body["who"], "guest");
+
+    let boom = s
+        .req(
+            "POST",
+            "/api/collections/posts/records",
+            None,
+            Some(json!({"title": "boom"})),
+        )
+        .await;
+    assert_eq!(boom.status, 400, "{:?}", boom.body);
+    assert_eq!(boom.body["message"], "Nope.");
+
+    let custom = s.get(&format!("/x/enriched/{id}"), None).await;
+    assert_eq!(custom.status, 200, "{:?}", custom.body);
+    check_guest(&custom.body);
+    assert_eq!(custom.body["expand"]["tag"]["n"], "t1");
+    let custom_su = s.get(&format!("/x/enriched/{id}"), Some(&su)).await;
+    assert_eq!(custom_su.body["secret"], "s", "{:?}", custom_su.body);
+    let plain = s.get(&format!("/x/plain/{id}"), None).await;
+    assert_eq!(
+        plain.body["title"], "a",
+        "custom routes are not enriched: {:?}",
+        plain.body
+    );
+    assert!(plain.body.get("ctx").is_none() && plain.body.get("hid").is_none());
+}

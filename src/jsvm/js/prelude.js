@@ -788,7 +788,7 @@
       return e.next();
     }),
     requireSuperuserAuth: () => nativeMw("requireSuperuserAuth", [], (e) => {
-      if (!e.auth) throw new UnauthorizedError("The request requires superuser authorization token.");
+      if (!e.auth) throw new UnauthorizedError("The request requires valid record authorization token.");
       if (e.auth.__cname !== "_superusers") throw new ForbiddenError("The authorized record is not allowed to perform this action.");
       return e.next();
     }),
