@@ -363,7 +363,7 @@
   Object.defineProperty(g, "__dispatch", {
     value: (kind, specJson, stJson) => {
       const spec = JSON.parse(specJson);
-      const st = JSON.parse(stJson, revive);
+      const st = g.__parseTagged(stJson);
       let out;
       if (kind === "route") out = dispatchRoute(spec, st);
       else if (kind === "hook") out = dispatchHook(spec, st);

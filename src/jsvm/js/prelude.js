@@ -36,8 +36,25 @@
     }
     return v;
   }
+  // JSON.parse(text, revive) without a reviver call per node: the tree is walked only when the text
+  // holds a tagged value at all
+  function reviveTree(v) {
+    if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = reviveTree(v[i]);
+      return v;
+    }
+    for (const k in v) v[k] = reviveTree(v[k]);
+    return revive("", v);
+  }
+  function parseTagged(text) {
+    const v = JSON.parse(text);
+    const tagged = text.indexOf('"__record"') >= 0 || text.indexOf('"__collection"') >= 0 || text.indexOf('"__settings"') >= 0;
+    return tagged ? reviveTree(v) : v;
+  }
+  Object.defineProperty(g, "__parseTagged", { value: parseTagged });
   function call(op, ...args) {
-    const r = JSON.parse(native(op, JSON.stringify(enc(args))), revive);
+    const r = parseTagged(native(op, JSON.stringify(enc(args))));
     if (r.err) throw makeError(r.err);
     return r.ok;
   }
