@@ -78,6 +78,9 @@ pub enum VmKind {
     Migrations,
 }
 
+/// Bytes allocated between two garbage collections of a runtime.
+const GC_THRESHOLD: usize = 2 << 20;
+
 /// The C stack one entry into a runtime may use (measured from where Rust calls into JS).
 const JS_STACK_LIMIT: usize = 768 * 1024;
 
@@ -101,6 +104,9 @@ impl Vm {
         // threads): the limit must stay well below it so that deep recursion throws a `RangeError`
         // ("Maximum call stack size exceeded") instead of overflowing the thread, which aborts the process.
         rt.set_max_stack_size(JS_STACK_LIMIT);
+        // a collection walks the whole heap (the prelude's classes included): after a few hundred KiB of
+        // garbage, as by default, it would run every few requests
+        rt.set_gc_threshold(GC_THRESHOLD);
         let deadline = Arc::new(AtomicU64::new(u64::MAX));
         let d2 = deadline.clone();
         rt.set_interrupt_handler(Some(Box::new(move || {
@@ -354,7 +360,7 @@ impl Pool {
     /// Dispatches `kind` in a pooled runtime.
     pub fn dispatch(&self, kind: &str, spec: &Value, state: &Value) -> Result<Value, String> {
         let spec = spec.to_string();
-        let state = state.to_string();
+        let state = ops::tag_marked(state.to_string());
         let limit = self.shared.timeout;
         self.with(|vm| vm.dispatch(kind, &spec, &state, limit))?
     }

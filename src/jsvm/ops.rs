@@ -61,10 +61,27 @@ pub fn native_call(shared: &Arc<Shared>, ctx: &Ctx<'_>, op: &str, args: &str) ->
     } else {
         dispatch(shared, op, args)
     };
-    match out {
+    let text = match out {
         Ok(v) => json!({ "ok": v }).to_string(),
         Err(OpError::Go(msg)) => json!({ "err": { "message": msg } }).to_string(),
         Err(OpError::App(e)) => encode_app_error(e).to_string(),
+    };
+    tag_marked(text)
+}
+
+/// JSON text for the JS side, prefixed with `T` when it holds tagged values (records, collections,
+/// settings) that JS must revive into objects; untagged text is parsed without walking it.
+pub fn tag_marked(text: String) -> String {
+    let tagged = ["\"__record\"", "\"__collection\"", "\"__settings\""]
+        .iter()
+        .any(|t| text.contains(t));
+    if tagged {
+        let mut out = String::with_capacity(text.len() + 1);
+        out.push('T');
+        out.push_str(&text);
+        out
+    } else {
+        text
     }
 }
 

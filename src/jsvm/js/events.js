@@ -84,144 +84,172 @@
   }
 
   // ---------- the request event ----------
-  function makeRequestEvent(st) {
-    const resp = st.response;
-    const store = st.store || {};
-    const headerObj = (map) => ({
-      get: (k) => { const v = map[String(k).toLowerCase()]; return v && v.length ? v[0] : ""; },
-      values: (k) => map[String(k).toLowerCase()] || [],
-      has: (k) => !!map[String(k).toLowerCase()],
-    });
-    const query = st.query;
-    const reqHeaders = headerObj(st.headers);
-    const request = {
-      method: st.method,
-      host: st.host,
-      remoteAddr: st.remoteAddr,
-      requestURI: st.path + (st.rawQuery ? "?" + st.rawQuery : ""),
-      contentLength: st.bodyText.length,
-      url: {
-        path: st.path,
-        rawQuery: st.rawQuery,
-        host: st.host,
-        scheme: "http",
-        query: () => ({
-          get: (k) => { const v = query[k]; return v && v.length ? v[0] : ""; },
-          has: (k) => query[k] !== undefined,
-          values: () => query,
-        }),
-        string: () => st.path + (st.rawQuery ? "?" + st.rawQuery : ""),
-        toString: () => st.path + (st.rawQuery ? "?" + st.rawQuery : ""),
-      },
-      header: reqHeaders,
-      pathValue: (k) => (st.pathValues[k] === undefined ? "" : st.pathValues[k]),
-      setPathValue: (k, v) => { st.pathValues[k] = toStr(v); },
-      body: { __reader: true, __text: () => { st.bodyRead = true; return st.bodyText; } },
-      cookie: (name) => { const c = st.cookies[name]; if (c === undefined) throw new g.GoError("http: named cookie not present"); return { name: name, value: c }; },
-      cookies: () => Object.keys(st.cookies).map((k) => ({ name: k, value: st.cookies[k] })),
-      formValue: (k) => { const b = st.form || {}; return b[k] === undefined ? (query[k] ? query[k][0] : "") : String(b[k]); },
-      userAgent: () => reqHeaders.get("user-agent"),
-      referer: () => reqHeaders.get("referer"),
-      context: () => ({}),
-      __bodyLen: () => st.bodyText.length,
-    };
-    const response = {
-      header: () => ({
-        set: (k, v) => { resp.headers = resp.headers.filter((h) => h[0].toLowerCase() !== String(k).toLowerCase()); resp.headers.push([String(k), toStr(v)]); },
-        add: (k, v) => { resp.headers.push([String(k), toStr(v)]); },
-        get: (k) => { const h = resp.headers.find((h) => h[0].toLowerCase() === String(k).toLowerCase()); return h ? h[1] : ""; },
-        del: (k) => { resp.headers = resp.headers.filter((h) => h[0].toLowerCase() !== String(k).toLowerCase()); },
-        values: (k) => resp.headers.filter((h) => h[0].toLowerCase() === String(k).toLowerCase()).map((h) => h[1]),
-      }),
-      writeHeader: (status) => { resp.status = status; resp.written = true; },
-      write: (bytes) => { resp.body += typeof bytes === "string" ? bytes : g.toString(bytes); resp.written = true; return bytes.length; },
-    };
-    function write(status, type, body) {
+  // Classes with prototype methods: a request builds a handful of small objects, not a closure per method.
+  const lower = (k) => String(k).toLowerCase();
+  class HeaderMap {
+    constructor(map) { this.__m = map; }
+    get(k) { const v = this.__m[lower(k)]; return v && v.length ? v[0] : ""; }
+    values(k) { return this.__m[lower(k)] || []; }
+    has(k) { return !!this.__m[lower(k)]; }
+  }
+  class UrlQuery {
+    constructor(q) { this.__q = q; }
+    get(k) { const v = this.__q[k]; return v && v.length ? v[0] : ""; }
+    has(k) { return this.__q[k] !== undefined; }
+    values() { return this.__q; }
+  }
+  const uri = (st) => st.path + (st.rawQuery ? "?" + st.rawQuery : "");
+  class RequestUrl {
+    constructor(st) { this.__st = st; this.path = st.path; this.rawQuery = st.rawQuery; this.host = st.host; this.scheme = "http"; }
+    query() { return new UrlQuery(this.__st.query); }
+    string() { return uri(this.__st); }
+    toString() { return uri(this.__st); }
+  }
+  class BodyReader {
+    constructor(st) { this.__st = st; this.__reader = true; }
+    __text() { this.__st.bodyRead = true; return this.__st.bodyText; }
+  }
+  class Request {
+    constructor(st) {
+      this.__st = st;
+      this.method = st.method;
+      this.host = st.host;
+      this.remoteAddr = st.remoteAddr;
+      this.requestURI = uri(st);
+      this.contentLength = st.bodyText.length;
+    }
+    get url() { return this.__url || (this.__url = new RequestUrl(this.__st)); }
+    get header() { return this.__header || (this.__header = new HeaderMap(this.__st.headers)); }
+    get body() { return this.__body || (this.__body = new BodyReader(this.__st)); }
+    pathValue(k) { const v = this.__st.pathValues[k]; return v === undefined ? "" : v; }
+    setPathValue(k, v) { this.__st.pathValues[k] = toStr(v); }
+    cookie(name) {
+      const c = this.__st.cookies[name];
+      if (c === undefined) throw new g.GoError("http: named cookie not present");
+      return { name: name, value: c };
+    }
+    cookies() { const c = this.__st.cookies; return Object.keys(c).map((k) => ({ name: k, value: c[k] })); }
+    formValue(k) {
+      const st = this.__st;
+      const b = st.form || {};
+      return b[k] === undefined ? (st.query[k] ? st.query[k][0] : "") : String(b[k]);
+    }
+    userAgent() { return this.header.get("user-agent"); }
+    referer() { return this.header.get("referer"); }
+    context() { return {}; }
+    __bodyLen() { return this.__st.bodyText.length; }
+  }
+  class ResponseHeader {
+    constructor(resp) { this.__r = resp; }
+    set(k, v) { this.del(k); this.__r.headers.push([String(k), toStr(v)]); }
+    add(k, v) { this.__r.headers.push([String(k), toStr(v)]); }
+    get(k) { const n = lower(k); const h = this.__r.headers.find((h) => h[0].toLowerCase() === n); return h ? h[1] : ""; }
+    del(k) { const n = lower(k); this.__r.headers = this.__r.headers.filter((h) => h[0].toLowerCase() !== n); }
+    values(k) { const n = lower(k); return this.__r.headers.filter((h) => h[0].toLowerCase() === n).map((h) => h[1]); }
+  }
+  class Response {
+    constructor(resp) { this.__r = resp; }
+    header() { return new ResponseHeader(this.__r); }
+    writeHeader(status) { this.__r.status = status; this.__r.written = true; }
+    write(bytes) { const r = this.__r; r.body += typeof bytes === "string" ? bytes : g.toString(bytes); r.written = true; return bytes.length; }
+  }
+  class RequestEvent {
+    constructor(st) {
+      this.__st = st;
+      this.app = g.$app;
+      this.auth = st.auth || null;
+    }
+    get request() { return this.__request || (this.__request = new Request(this.__st)); }
+    set request(v) { this.__request = v; }
+    get response() { return this.__response || (this.__response = new Response(this.__st.response)); }
+    set response(v) { this.__response = v; }
+    __write(status, type, body) {
+      const resp = this.__st.response;
       if (resp.written) return;
       resp.status = Math.trunc(Number(status)) || 200;
-      if (type) response.header().set("Content-Type", type);
+      if (type) {
+        resp.headers = resp.headers.filter((h) => h[0].toLowerCase() !== "content-type");
+        resp.headers.push(["Content-Type", type]);
+      }
       resp.body = body;
       resp.written = true;
     }
-    const e = {
-      app: g.$app,
-      auth: st.auth || null,
-      request: request,
-      response: response,
-      json(status, data) {
-        write(status, "application/json", call("jsonEncode", data === undefined ? null : data));
-      },
-      string(status, text) { write(status, "text/plain; charset=utf-8", toStr(text)); },
-      html(status, text) { write(status, "text/html; charset=utf-8", toStr(text)); },
-      xml(status, data) { write(status, "application/xml; charset=utf-8", '<?xml version="1.0" encoding="UTF-8"?>\n' + (typeof data === "string" ? data : "")); },
-      blob(status, type, bytes) { write(status, toStr(type), g.toString(bytes)); },
-      noContent(status) { write(status, "", ""); },
-      redirect(status, url) {
-        status = Math.trunc(Number(status));
-        if (status < 300 || status > 399) throw new g.InternalServerError("Invalid redirect status code.");
-        response.header().set("Location", toStr(url));
-        write(status, "", "");
-      },
-      stream(status, type, reader) { write(status, toStr(type), g.toString(reader)); },
-      bindBody(dst) {
-        if (st.bodyRead && !st.bodyRestored) throw new g.BadRequestError("EOF");
-        const body = st.body || {};
-        if (dst instanceof g.DynamicModel) {
-          for (const k of Object.keys(dst.__shape)) {
-            if (body[k] === undefined) continue;
-            const kind = g.DynamicModel.__kind(dst.__shape[k]);
-            const v = body[k];
-            const bad = (kind === "string" && typeof v !== "string") || ((kind === "int" || kind === "float") && typeof v !== "number") || (kind === "bool" && typeof v !== "boolean") || (kind === "array" && !Array.isArray(v));
-            if (bad) throw new g.GoError("json: cannot unmarshal " + typeof v + " into Go struct field ." + k);
-          }
-          dst.__fill(Object.assign(dst.__values(), body));
-          return;
+    json(status, data) { this.__write(status, "application/json", g.__encJson(data)); }
+    string(status, text) { this.__write(status, "text/plain; charset=utf-8", toStr(text)); }
+    html(status, text) { this.__write(status, "text/html; charset=utf-8", toStr(text)); }
+    xml(status, data) { this.__write(status, "application/xml; charset=utf-8", '<?xml version="1.0" encoding="UTF-8"?>\n' + (typeof data === "string" ? data : "")); }
+    blob(status, type, bytes) { this.__write(status, toStr(type), g.toString(bytes)); }
+    noContent(status) { this.__write(status, "", ""); }
+    redirect(status, url) {
+      status = Math.trunc(Number(status));
+      if (status < 300 || status > 399) throw new g.InternalServerError("Invalid redirect status code.");
+      this.response.header().set("Location", toStr(url));
+      this.__write(status, "", "");
+    }
+    stream(status, type, reader) { this.__write(status, toStr(type), g.toString(reader)); }
+    bindBody(dst) {
+      const st = this.__st;
+      if (st.bodyRead && !st.bodyRestored) throw new g.BadRequestError("EOF");
+      const body = st.body || {};
+      if (dst instanceof g.DynamicModel) {
+        for (const k of Object.keys(dst.__shape)) {
+          if (body[k] === undefined) continue;
+          const kind = g.DynamicModel.__kind(dst.__shape[k]);
+          const v = body[k];
+          const bad = (kind === "string" && typeof v !== "string") || ((kind === "int" || kind === "float") && typeof v !== "number") || (kind === "bool" && typeof v !== "boolean") || (kind === "array" && !Array.isArray(v));
+          if (bad) throw new g.GoError("json: cannot unmarshal " + typeof v + " into Go struct field ." + k);
         }
-        if (dst instanceof g.Record) { dst.load(body); return; }
-        if (dst && typeof dst === "object" && !Object.keys(dst).length && Object.getPrototypeOf(dst) === Object.prototype) {
-          throw new g.GoError("json: cannot unmarshal into Go map[string]interface {}: value must be passed as a non-nil pointer reference");
-        }
-        Object.assign(dst, body);
-      },
-      requestInfo() {
-        st.bodyRestored = true;
-        return new g.RequestInfo({ query: firstValues(query, false), headers: firstValues(st.headers, true), body: st.body || {}, auth: st.auth || null, method: st.method, context: st.context || "default" });
-      },
-      hasSuperuserAuth() { return !!(st.auth && st.auth.__cname === "_superusers"); },
-      isTLS() { return false; },
-      realIP() { return st.realIP; },
-      remoteIP() { return st.remoteIP; },
-      setCookie(c) {
-        let s = c.name + "=" + c.value;
-        if (c.path) s += "; Path=" + c.path;
-        if (c.domain) s += "; Domain=" + c.domain;
-        if (c.maxAge > 0) s += "; Max-Age=" + c.maxAge;
-        if (c.maxAge < 0) s += "; Max-Age=0";
-        if (c.httpOnly) s += "; HttpOnly";
-        if (c.secure) s += "; Secure";
-        if (c.sameSite === 2 || c.sameSite === "lax") s += "; SameSite=Lax";
-        if (c.sameSite === 3 || c.sameSite === "strict") s += "; SameSite=Strict";
-        if (c.sameSite === 4 || c.sameSite === "none") s += "; SameSite=None";
-        response.header().add("Set-Cookie", s);
-      },
-      get(k) { return store[k] === undefined ? null : store[k]; },
-      set(k, v) { store[k] = v; },
-      getAll() { return Object.assign({}, store); },
-      setAll(o) { Object.assign(store, o || {}); },
-      written() { return !!resp.written; },
-      status() { return resp.status || 0; },
-      flush() {},
-      findUploadedFiles() { return []; },
-      badRequestError: (m, d) => new g.BadRequestError(m, d),
-      notFoundError: (m, d) => new g.NotFoundError(m, d),
-      forbiddenError: (m, d) => new g.ForbiddenError(m, d),
-      unauthorizedError: (m, d) => new g.UnauthorizedError(m, d),
-      tooManyRequestsError: (m, d) => new g.TooManyRequestsError(m, d),
-      internalServerError: (m, d) => new g.InternalServerError(m, d),
-      error: (s, m, d) => new g.ApiError(s, m, d),
-      __authInfo: () => ({ auth: st.auth || null }),
-    };
-    return e;
+        dst.__fill(Object.assign(dst.__values(), body));
+        return;
+      }
+      if (dst instanceof g.Record) { dst.load(body); return; }
+      if (dst && typeof dst === "object" && !Object.keys(dst).length && Object.getPrototypeOf(dst) === Object.prototype) {
+        throw new g.GoError("json: cannot unmarshal into Go map[string]interface {}: value must be passed as a non-nil pointer reference");
+      }
+      Object.assign(dst, body);
+    }
+    requestInfo() {
+      const st = this.__st;
+      st.bodyRestored = true;
+      return new g.RequestInfo({ query: firstValues(st.query, false), headers: firstValues(st.headers, true), body: st.body || {}, auth: st.auth || null, method: st.method, context: st.context || "default" });
+    }
+    hasSuperuserAuth() { const a = this.__st.auth; return !!(a && a.__cname === "_superusers"); }
+    isTLS() { return false; }
+    realIP() { return this.__st.realIP; }
+    remoteIP() { return this.__st.remoteIP; }
+    setCookie(c) {
+      let s = c.name + "=" + c.value;
+      if (c.path) s += "; Path=" + c.path;
+      if (c.domain) s += "; Domain=" + c.domain;
+      if (c.maxAge > 0) s += "; Max-Age=" + c.maxAge;
+      if (c.maxAge < 0) s += "; Max-Age=0";
+      if (c.httpOnly) s += "; HttpOnly";
+      if (c.secure) s += "; Secure";
+      if (c.sameSite === 2 || c.sameSite === "lax") s += "; SameSite=Lax";
+      if (c.sameSite === 3 || c.sameSite === "strict") s += "; SameSite=Strict";
+      if (c.sameSite === 4 || c.sameSite === "none") s += "; SameSite=None";
+      this.response.header().add("Set-Cookie", s);
+    }
+    __storeMap() { const st = this.__st; return st.store || (st.store = {}); }
+    get(k) { const v = this.__storeMap()[k]; return v === undefined ? null : v; }
+    set(k, v) { this.__storeMap()[k] = v; }
+    getAll() { return Object.assign({}, this.__storeMap()); }
+    setAll(o) { Object.assign(this.__storeMap(), o || {}); }
+    written() { return !!this.__st.response.written; }
+    status() { return this.__st.response.status || 0; }
+    flush() {}
+    findUploadedFiles() { return []; }
+    badRequestError(m, d) { return new g.BadRequestError(m, d); }
+    notFoundError(m, d) { return new g.NotFoundError(m, d); }
+    forbiddenError(m, d) { return new g.ForbiddenError(m, d); }
+    unauthorizedError(m, d) { return new g.UnauthorizedError(m, d); }
+    tooManyRequestsError(m, d) { return new g.TooManyRequestsError(m, d); }
+    internalServerError(m, d) { return new g.InternalServerError(m, d); }
+    error(s, m, d) { return new g.ApiError(s, m, d); }
+    __authInfo() { return { auth: this.__st.auth || null }; }
+  }
+  function makeRequestEvent(st) {
+    return new RequestEvent(st);
   }
   function firstValues(map, headerKeys) {
     const out = {};

@@ -10,14 +10,15 @@
   delete g.__fb_sleep;
 
   // ---------- bridge ----------
+  let encTags = 0;
   function enc(v) {
     if (v === undefined) return null;
     if (v === null || typeof v !== "object") return v;
-    if (v instanceof Record) return { __record: v.__dump() };
-    if (v instanceof Collection) return { __collection: v.__dump() };
+    if (v instanceof Record) { encTags++; return { __record: v.__dump() }; }
+    if (v instanceof Collection) { encTags++; return { __collection: v.__dump() }; }
     if (v instanceof DateTime) return v.string();
     if (v instanceof DynamicModel) return v.__values();
-    if (v instanceof Expression) return { __expr: v.__dump() };
+    if (v instanceof Expression) { encTags++; return { __expr: v.__dump() }; }
     if (v.__jsonRaw !== undefined) return v.__jsonRaw;
     if (Array.isArray(v)) return v.map(enc);
     if (v instanceof Date) return v.toISOString();
@@ -47,10 +48,10 @@
     for (const k in v) v[k] = reviveTree(v[k]);
     return revive("", v);
   }
+  // the Rust side marks text holding tagged values with a leading "T"
   function parseTagged(text) {
-    const v = JSON.parse(text);
-    const tagged = text.indexOf('"__record"') >= 0 || text.indexOf('"__collection"') >= 0 || text.indexOf('"__settings"') >= 0;
-    return tagged ? reviveTree(v) : v;
+    if (text.charCodeAt(0) !== 84) return JSON.parse(text);
+    return reviveTree(JSON.parse(text.slice(1)));
   }
   Object.defineProperty(g, "__parseTagged", { value: parseTagged });
   function call(op, ...args) {
@@ -855,6 +856,14 @@
   });
   Object.defineProperty(g, "__makeApp", { value: makeApp });
   Object.defineProperty(g, "__enc", { value: enc });
+  // JSON of an answer body: plain data is encoded here; records and collections go through their export
+  Object.defineProperty(g, "__encJson", {
+    value: (data) => {
+      const before = encTags;
+      const v = enc(data);
+      return encTags === before ? JSON.stringify(v) : call("jsonEncode", v);
+    },
+  });
   Object.defineProperty(g, "__revive", { value: revive });
   Object.defineProperty(g, "__sentenize", { value: sentenize });
   Object.defineProperty(g, "__toStr", { value: toStr });
