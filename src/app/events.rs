@@ -58,6 +58,22 @@ pub struct RecordRequestEvent {
     pub request: RequestData,
 }
 
+/// A collection API request (view, create, update, delete): `collection` is the stored one; for create the
+/// one built from the body, for update the stored one with the body applied. `e.next()` does the write.
+pub struct CollectionRequestEvent {
+    pub app: App,
+    pub collection: Collection,
+    pub request: RequestData,
+}
+
+/// `GET /api/collections` after its query: `result` is the page the client gets.
+pub struct CollectionsListRequestEvent {
+    pub app: App,
+    pub collections: Vec<Arc<Collection>>,
+    pub result: serde_json::Value,
+    pub request: RequestData,
+}
+
 /// A list request after its query: `result` is the page envelope the client gets.
 pub struct RecordsListRequestEvent {
     pub app: App,

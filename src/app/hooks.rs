@@ -1,9 +1,9 @@
 //! The one table of every hook: it yields the `Hooks` struct and the list of JS names (`HOOK_NAMES`).
 
 use super::events::{
-    BootstrapEvent, CollectionEvent, ModelEvent, RecordAuthRequestEvent,
-    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
-    RecordsListRequestEvent, TerminateEvent,
+    BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent,
+    ModelEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent, RecordEnrichEvent,
+    RecordEvent, RecordRequestEvent, RecordsListRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -37,6 +37,12 @@ macro_rules! hook_list {
     on_record_auth_request: RecordAuthRequestEvent => "onRecordAuthRequest",
     on_record_auth_with_password_request: RecordAuthWithPasswordRequestEvent => "onRecordAuthWithPasswordRequest",
     on_record_enrich: RecordEnrichEvent => "onRecordEnrich",
+
+    on_collections_list_request: CollectionsListRequestEvent => "onCollectionsListRequest",
+    on_collection_view_request: CollectionRequestEvent => "onCollectionViewRequest",
+    on_collection_create_request: CollectionRequestEvent => "onCollectionCreateRequest",
+    on_collection_update_request: CollectionRequestEvent => "onCollectionUpdateRequest",
+    on_collection_delete_request: CollectionRequestEvent => "onCollectionDeleteRequest",
 
     on_model_validate: ModelEvent => "onModelValidate",
     on_model_create: ModelEvent => "onModelCreate",

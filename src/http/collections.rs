@@ -3,6 +3,7 @@
 use super::error::{ApiError, LoggedError};
 use super::extract::{Body, PathParams, QueryMap, Superuser};
 use super::fields;
+use crate::app::events::RequestData;
 use crate::app::App;
 use crate::model::{Collection, CollectionType};
 use crate::services;
@@ -12,39 +13,46 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+/// The request data collection request hooks see (`e.auth`, `e.requestInfo()`).
+fn request_data(su: &Superuser, method: &str) -> RequestData {
+    let info = services::rules::request_info(&su.0, method, "default");
+    services::record_write::request_data(&su.0, &info)
+}
+
 pub async fn list(
     State(app): State<App>,
-    _su: Superuser,
+    su: Superuser,
     QueryMap(q): QueryMap,
 ) -> Result<Json<Value>, ApiError> {
-    let page = services::collections_list::list(&app, &q).await?;
+    let page = services::collections_list::list(&app, &q, request_data(&su, "GET")).await?;
     Ok(Json(fields::apply_to_items(page, q.get("fields"))))
 }
 
 pub async fn view(
     State(app): State<App>,
-    _su: Superuser,
+    su: Superuser,
     PathParams(id): PathParams<String>,
     QueryMap(q): QueryMap,
 ) -> Result<Json<Value>, ApiError> {
     let c = app.find_collection(&id).ok_or_else(ApiError::not_found)?;
+    let c = services::collections_list::view(&app, &c, request_data(&su, "GET")).await?;
     Ok(Json(fields::apply(c.to_api_json(), q.get("fields"))))
 }
 
 pub async fn create(
     State(app): State<App>,
-    _su: Superuser,
+    su: Superuser,
     QueryMap(q): QueryMap,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
-    let c = services::collection_save::create(&app, body).await?;
+    let c = services::collection_save::create(&app, body, request_data(&su, "POST")).await?;
     let res = Json(fields::apply(c.to_api_json(), q.get("fields"))).into_response();
     Ok(automigrate(&app, None, Some(&c.id), res).await)
 }
 
 pub async fn update(
     State(app): State<App>,
-    _su: Superuser,
+    su: Superuser,
     PathParams(id): PathParams<String>,
     QueryMap(q): QueryMap,
     Body(body): Body,
@@ -52,20 +60,21 @@ pub async fn update(
     if app.find_collection(&id).is_none() {
         return Err(ApiError::not_found());
     }
-    let (old, c) = services::collection_save::update(&app, &id, body).await?;
+    let request = request_data(&su, "PATCH");
+    let (old, c) = services::collection_save::update(&app, &id, body, request).await?;
     let res = Json(fields::apply(c.to_api_json(), q.get("fields"))).into_response();
     Ok(automigrate(&app, Some(&old), Some(&c.id), res).await)
 }
 
 pub async fn delete(
     State(app): State<App>,
-    _su: Superuser,
+    su: Superuser,
     PathParams(id): PathParams<String>,
 ) -> Result<Response, ApiError> {
     if app.find_collection(&id).is_none() {
         return Err(ApiError::not_found());
     }
-    let old = services::collection_save::delete(&app, &id).await?;
+    let old = services::collection_save::delete(&app, &id, request_data(&su, "DELETE")).await?;
     Ok(automigrate(
         &app,
         Some(&old),

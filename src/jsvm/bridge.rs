@@ -216,6 +216,17 @@ pub fn collection_out(c: &Collection) -> Value {
     json!({ "__collection": c.to_api_json() })
 }
 
+/// A collection back from JS (its API JSON, possibly changed by a handler) over `base`.
+pub fn collection_in(app: &App, base: &Collection, d: &Value) -> Result<Collection, AppError> {
+    let existing: Vec<Collection> = match crate::store::Tx::current() {
+        Some(tx) => app.collections_in(&tx)?,
+        None => app.collections().iter().map(|c| (**c).clone()).collect(),
+    };
+    let input =
+        crate::services::collection_input::collection_from_update(base, d.clone(), &existing)?;
+    Ok(input.collection)
+}
+
 /// A row of a `recordQuery` as a record (values by column name).
 pub fn record_from_row(c: &Collection, row: Map<String, Value>) -> Record {
     let mut rec = Record::new(&c.id, &c.name);
@@ -591,15 +602,20 @@ fn request_info_in(app: &App, v: &Value) -> crate::store::resolver::RequestInfo 
     info
 }
 
-/// `$apis.recordAuthResponse(e, record, method, meta)`: the standard auth JSON with a fresh token.
+/// `$apis.recordAuthResponse(e, record, method, meta)`: the standard auth JSON with a fresh token, after
+/// `onRecordAuthRequest` (and `onRecordEnrich`).
 pub fn auth_response(app: &App, a: &[Value]) -> Result<Value, AppError> {
     let (c, rec, _) = record_in(app, a.first().unwrap_or(&Value::Null))?;
     let token =
         crate::services::auth_state::new_auth_token(&c, &rec).map_err(AppError::internal)?;
-    let meta = a.get(2).filter(|m| !m.is_null());
-    Ok(crate::services::auth_pipeline::auth_response(
-        &c, &rec, &token, meta,
-    ))
+    let method = a.get(1).and_then(Value::as_str).unwrap_or("");
+    let meta = a.get(2).filter(|m| !m.is_null()).cloned();
+    match crate::services::auth_pipeline::respond_blocking(app, &c, rec, token, meta, method, &None)
+    {
+        // a handler that did not call e.next(): nothing is written
+        Err(AppError::Stopped) => Ok(Value::Null),
+        other => other,
+    }
 }
 
 /// `$app.settings()` as plain JSON (camelCase keys as PocketBase's JS sees them).

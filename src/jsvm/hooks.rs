@@ -4,9 +4,9 @@
 use super::bridge;
 use super::engine::{self, Pool};
 use crate::app::events::{
-    BootstrapEvent, CollectionEvent, Model, ModelEvent, RecordAuthRequestEvent,
-    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
-    RecordsListRequestEvent, RequestData, TerminateEvent,
+    BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent, Model,
+    ModelEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent, RecordEnrichEvent,
+    RecordEvent, RecordRequestEvent, RecordsListRequestEvent, RequestData, TerminateEvent,
 };
 use crate::app::{App, AppError};
 use crate::hook::Hook;
@@ -394,6 +394,50 @@ impl JsEvent for RecordEnrichEvent {
             &self.hidden,
             self.custom,
         );
+        Ok(())
+    }
+}
+
+impl JsEvent for CollectionRequestEvent {
+    fn matches(&self, _tags: &[String]) -> bool {
+        true
+    }
+    fn state(&self) -> Value {
+        json!({
+            "collection": bridge::collection_out(&self.collection),
+            "__request": request_state(&self.request),
+            "__mutable": ["collection"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        if let Some(d) = st["collection"].get("__collection") {
+            self.collection = bridge::collection_in(&self.app, &self.collection, d)?;
+        }
+        Ok(())
+    }
+}
+
+impl JsEvent for CollectionsListRequestEvent {
+    fn matches(&self, _tags: &[String]) -> bool {
+        true
+    }
+    fn state(&self) -> Value {
+        let collections: Vec<Value> = self
+            .collections
+            .iter()
+            .map(|c| bridge::collection_out(c))
+            .collect();
+        json!({
+            "collections": collections,
+            "result": self.result,
+            "__request": request_state(&self.request),
+            "__mutable": ["result"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        if st["result"].is_object() {
+            self.result = bridge::export_value(&self.app, &st["result"]);
+        }
         Ok(())
     }
 }

@@ -96,11 +96,37 @@ pub async fn respond(
     method: &str,
     requester: &Requester,
 ) -> Result<Value, AppError> {
+    if app.hooks().on_record_auth_request.is_empty() && !super::record_enrich::active(app) {
+        return Ok(auth_response(c, &record, &token, meta.as_ref()));
+    }
+    let (app2, c2, method, requester) = (
+        app.clone(),
+        c.clone(),
+        method.to_string(),
+        requester.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        respond_blocking(&app2, &c2, record, token, meta, &method, &requester)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// [`respond`] for code that may block (JS handlers: `$apis.recordAuthResponse`).
+pub fn respond_blocking(
+    app: &App,
+    c: &Arc<Collection>,
+    record: Record,
+    token: String,
+    meta: Option<Value>,
+    method: &str,
+    requester: &Requester,
+) -> Result<Value, AppError> {
     let info = super::rules::request_info(requester, "POST", "default");
     let (record, token, meta) = if app.hooks().on_record_auth_request.is_empty() {
         (record, token, meta)
     } else {
-        let ev = RecordAuthRequestEvent {
+        let mut ev = RecordAuthRequestEvent {
             app: app.clone(),
             collection: c.clone(),
             record,
@@ -109,9 +135,14 @@ pub async fn respond(
             auth_method: method.to_string(),
             request: super::record_write::request_data(requester, &info),
         };
-        let ev = super::hook_run::trigger_detached(app, |h| &h.on_record_auth_request, ev)
-            .await?
-            .ok_or(AppError::Stopped)?;
+        let mut reached = false;
+        app.hooks().on_record_auth_request.trigger(&mut ev, |_| {
+            reached = true;
+            Ok(())
+        })?;
+        if !reached {
+            return Err(AppError::Stopped);
+        }
         (ev.record, ev.token, ev.meta)
     };
     let mut out = auth_response(c, &record, &token, meta.as_ref());

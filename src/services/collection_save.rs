@@ -4,8 +4,10 @@ use super::collection_input::{collection_from_create, collection_from_update};
 use super::collection_validate::{validate_collection, ValidateContext};
 use super::model_hooks::{self, Op, Stage};
 use super::view_fields::derive_view_fields;
-use crate::app::events::{Model, ModelEvent};
+use crate::app::events::{CollectionRequestEvent, Model, ModelEvent, RequestData};
+use crate::app::hooks::Hooks;
 use crate::app::{App, AppError};
+use crate::hook::Hook;
 use crate::model::index::Index;
 use crate::model::{datetime, Collection, Errors, ValidationError};
 use crate::store::{self, Tx};
@@ -14,7 +16,7 @@ use serde_json::Value;
 const TYPE_FORMAT: &str = "Failed to load the collection type data due to invalid formatting.";
 
 /// `POST /api/collections`.
-pub async fn create(app: &App, body: Value) -> Result<Collection, AppError> {
+pub async fn create(app: &App, body: Value, request: RequestData) -> Result<Collection, AppError> {
     if !body.is_object()
         || body
             .get("name")
@@ -31,7 +33,10 @@ pub async fn create(app: &App, body: Value) -> Result<Collection, AppError> {
             let now = datetime::now();
             c.created = now.clone();
             c.updated = now;
-            save(&app2, tx, c, None, &input.raw_type)
+            let pick: fn(&Hooks) -> &Hook<_, _> = |h| &h.on_collection_create_request;
+            with_request_hook(&app2, pick, c, request, |c| {
+                save(&app2, tx, c, None, &input.raw_type)
+            })
         })
         .await
 }
@@ -41,6 +46,7 @@ pub async fn update(
     app: &App,
     id_or_name: &str,
     body: Value,
+    request: RequestData,
 ) -> Result<(Collection, Collection), AppError> {
     let key = id_or_name.to_string();
     let app2 = app.clone();
@@ -53,7 +59,10 @@ pub async fn update(
             let input = collection_from_update(&old, body, &existing)?;
             let mut c = input.collection;
             c.updated = datetime::now();
-            let saved = save(&app2, tx, c, Some(&old), &input.raw_type)?;
+            let pick: fn(&Hooks) -> &Hook<_, _> = |h| &h.on_collection_update_request;
+            let saved = with_request_hook(&app2, pick, c, request, |c| {
+                save(&app2, tx, c, Some(&old), &input.raw_type)
+            })?;
             Ok((old, saved))
         })
         .await
@@ -290,17 +299,53 @@ pub fn mentions(sql: &str, word: &str) -> bool {
 }
 
 /// `DELETE /api/collections/{id}`. Returns the deleted collection.
-pub async fn delete(app: &App, id_or_name: &str) -> Result<Collection, AppError> {
+pub async fn delete(
+    app: &App,
+    id_or_name: &str,
+    request: RequestData,
+) -> Result<Collection, AppError> {
     let key = id_or_name.to_string();
     let app2 = app.clone();
     app.db()
         .write(move |tx| {
             let all = app2.collections_in(tx)?;
             let c = find(&all, &key).ok_or_else(AppError::not_found)?.clone();
-            delete_in(&app2, tx, &c, &all)?;
-            Ok(c)
+            let pick: fn(&Hooks) -> &Hook<_, _> = |h| &h.on_collection_delete_request;
+            with_request_hook(&app2, pick, c, request, |c| {
+                delete_in(&app2, tx, &c, &all)?;
+                Ok(c)
+            })
         })
         .await
+}
+
+/// Runs a collection request hook around `action` (the write, inside the open transaction): handlers see
+/// and may change the collection before `e.next()`; a chain that never reaches the action ends the request
+/// with `AppError::Stopped`.
+pub fn with_request_hook(
+    app: &App,
+    pick: fn(&Hooks) -> &Hook<CollectionRequestEvent, AppError>,
+    collection: Collection,
+    request: RequestData,
+    action: impl FnOnce(Collection) -> Result<Collection, AppError>,
+) -> Result<Collection, AppError> {
+    let hook = pick(app.hooks());
+    if hook.is_empty() {
+        return action(collection);
+    }
+    let mut ev = CollectionRequestEvent {
+        app: app.clone(),
+        collection,
+        request,
+    };
+    let mut done = None;
+    hook.trigger(&mut ev, |e| {
+        let c = action(e.collection.clone())?;
+        e.collection = c.clone();
+        done = Some(c);
+        Ok(())
+    })?;
+    done.ok_or(AppError::Stopped)
 }
 
 /// Deletes a collection inside the open transaction.

@@ -1,11 +1,14 @@
 //! Listing collections with PocketBase's list parameters (only id, created, updated, name, system, type).
 
 use super::list_params::ListParams;
+use crate::app::events::{CollectionRequestEvent, CollectionsListRequestEvent, RequestData};
 use crate::app::{App, AppError};
 use crate::filter::{self, FieldResolver, FilterError, ParamSink, ResolvedOperand};
+use crate::model::Collection;
 use crate::store;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 struct CollectionsResolver;
 
@@ -23,7 +26,11 @@ impl FieldResolver for CollectionsResolver {
 }
 
 /// `GET /api/collections`.
-pub async fn list(app: &App, query: &HashMap<String, String>) -> Result<Value, AppError> {
+pub async fn list(
+    app: &App,
+    query: &HashMap<String, String>,
+    request: RequestData,
+) -> Result<Value, AppError> {
     let p = ListParams::parse(query);
     let bad = || AppError::bad_request("");
     let expr = filter::parse(&p.filter).map_err(|_| bad())?;
@@ -49,10 +56,39 @@ pub async fn list(app: &App, query: &HashMap<String, String>) -> Result<Value, A
             )
         })
         .await?;
-    let items: Vec<Value> = ids
+    let collections: Vec<Arc<Collection>> = ids
         .iter()
         .filter_map(|id| app.find_collection(id))
-        .map(|c| c.to_api_json())
         .collect();
-    Ok(p.envelope(items, total))
+    let items: Vec<Value> = collections.iter().map(|c| c.to_api_json()).collect();
+    let result = p.envelope(items, total);
+    if app.hooks().on_collections_list_request.is_empty() {
+        return Ok(result);
+    }
+    let ev = CollectionsListRequestEvent {
+        app: app.clone(),
+        collections,
+        result,
+        request,
+    };
+    let ev = super::hook_run::trigger_detached(app, |h| &h.on_collections_list_request, ev)
+        .await?
+        .ok_or(AppError::Stopped)?;
+    Ok(ev.result)
+}
+
+/// `GET /api/collections/{id}`: the collection after `onCollectionViewRequest` (which may change it).
+pub async fn view(app: &App, c: &Collection, request: RequestData) -> Result<Collection, AppError> {
+    if app.hooks().on_collection_view_request.is_empty() {
+        return Ok(c.clone());
+    }
+    let ev = CollectionRequestEvent {
+        app: app.clone(),
+        collection: c.clone(),
+        request,
+    };
+    let ev = super::hook_run::trigger_detached(app, |h| &h.on_collection_view_request, ev)
+        .await?
+        .ok_or(AppError::Stopped)?;
+    Ok(ev.collection)
 }

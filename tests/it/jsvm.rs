@@ -945,3 +945,113 @@ async fn on_record_enrich_shapes_every_api_answer() {
     );
     assert!(plain.body.get("ctx").is_none() && plain.body.get("hid").is_none());
 }
+
+/// `$apis.recordAuthResponse` answers the standard auth JSON after `onRecordAuthRequest` (which sets the
+/// meta here) and `onRecordEnrich`; a request hook that does not call `e.next()` leaves nothing written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_auth_response_runs_the_auth_request_hook() {
+    let hooks = r#"
+onRecordAuthRequest((e) => {
+  if (e.authMethod === "silent") return;
+  e.meta = { via: e.authMethod };
+  e.next();
+}, "users");
+onRecordEnrich((e) => { e.record.withCustomData(true); e.record.set("enriched", true); e.next(); }, "users");
+routerAdd("POST", "/x/login/{method}", (e) => {
+  const r = $app.findAuthRecordByEmail("users", "u@example.com");
+  return $apis.recordAuthResponse(e, r, e.request.pathValue("method"));
+});
+"#;
+    let (s, _tmp) = start(&[("auth.pb.js", hooks)], 10).await;
+    let (id, _) = create_user(&s, "u@example.com").await;
+    let res = s.req("POST", "/x/login/magic", None, None).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(res.body["meta"], json!({"via": "magic"}));
+    assert_eq!(res.body["record"]["id"], id.as_str());
+    assert_eq!(res.body["record"]["email"], "u@example.com");
+    assert_eq!(res.body["record"]["enriched"], true);
+    let token = res.body["token"].as_str().expect("token");
+    let me = s
+        .req(
+            "POST",
+            "/api/collections/users/auth-refresh",
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(me.status, 200, "the token signs in: {:?}", me.body);
+    let silent = s.req("POST", "/x/login/silent", None, None).await;
+    assert_eq!(silent.status, 200);
+    assert!(silent.body.is_null(), "{:?}", silent.body);
+}
+
+/// The collection request hooks (`onCollectionsListRequest`, `onCollection{View,Create,Update,Delete}Request`)
+/// see the collection, may change it before `e.next()` (which writes), and abort with a throw or by never
+/// calling `e.next()`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collection_request_hooks_wrap_the_collections_api() {
+    let hooks = r#"
+onCollectionCreateRequest((e) => { e.collection.listRule = ""; e.next(); });
+onCollectionUpdateRequest((e) => {
+  if (e.collection.name === "locked") throw new BadRequestError("locked by a hook");
+  e.next();
+});
+onCollectionDeleteRequest((e) => { if (e.collection.name !== "keep") e.next(); });
+onCollectionViewRequest((e) => {
+  if (e.collection.name === "secret" && e.auth) throw new ForbiddenError("no");
+  e.next();
+});
+onCollectionsListRequest((e) => { e.result.hooked = e.collections.length; e.next(); });
+"#;
+    let (s, _tmp) = start(&[("collections.pb.js", hooks)], 10).await;
+    let su = s.admin_token().await;
+    for name in ["posts", "locked", "keep", "secret"] {
+        create_collection(&s, &su, json!({"name": name, "type": "base"})).await;
+    }
+    let posts = s.get("/api/collections/posts", Some(&su)).await;
+    assert_eq!(
+        posts.body["listRule"], "",
+        "set by the create hook: {:?}",
+        posts.body
+    );
+    let locked = s
+        .req(
+            "PATCH",
+            "/api/collections/locked",
+            Some(&su),
+            Some(json!({"listRule": ""})),
+        )
+        .await;
+    assert_eq!(locked.status, 400, "{:?}", locked.body);
+    assert_eq!(locked.body["message"], "Locked by a hook.");
+    let ok = s
+        .req(
+            "PATCH",
+            "/api/collections/posts",
+            Some(&su),
+            Some(json!({"viewRule": ""})),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{:?}", ok.body);
+    let kept = s
+        .req("DELETE", "/api/collections/keep", Some(&su), None)
+        .await;
+    assert_eq!(
+        kept.status, 200,
+        "no e.next(): nothing written: {:?}",
+        kept.body
+    );
+    assert_eq!(s.get("/api/collections/keep", Some(&su)).await.status, 200);
+    let gone = s
+        .req("DELETE", "/api/collections/posts", Some(&su), None)
+        .await;
+    assert_eq!(gone.status, 204);
+    assert_eq!(s.get("/api/collections/posts", Some(&su)).await.status, 404);
+    assert_eq!(
+        s.get("/api/collections/secret", Some(&su)).await.status,
+        403
+    );
+    let list = s.get("/api/collections?perPage=2", Some(&su)).await;
+    assert_eq!(list.status, 200, "{:?}", list.body);
+    assert_eq!(list.body["hooked"], 2, "{:?}", list.body["hooked"]);
+}

@@ -828,6 +828,7 @@
     activityLogger: () => nativeMw("activityLogger", [], (e) => e.next()),
     recordAuthResponse: (e, record, method, meta) => {
       const r = call("recordAuthResponse", record, toStr(method), meta === undefined ? null : meta, e.__authInfo());
+      if (r === null) return;
       return e.json(200, r);
     },
     enrichRecord: (e, record, ...expands) => { const out = call("enrichRecords", [record], expands, e.__authInfo()); Object.assign(record, out[0]); },
