@@ -156,6 +156,9 @@ pub fn export_value(app: &App, v: &Value) -> Value {
             Err(_) => export_tree(v),
         },
         Value::Object(m) if m.contains_key("__collection") => m["__collection"].clone(),
+        Value::Object(m) if super::files::is_file(v) => {
+            json!({"name": m["name"], "originalName": m["originalName"], "size": m["size"]})
+        }
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, x)| (k.clone(), export_value(app, x)))
@@ -205,6 +208,7 @@ pub fn save_record(
             rec.set("id", id);
         }
     }
+    let staged = super::files::stage(app, &c, &mut rec).map_err(generic_validation)?;
     let app2 = app.clone();
     write(app, move |tx| {
         let old = match &original {
@@ -214,7 +218,10 @@ pub fn save_record(
             ),
             None => None,
         };
-        record_save::save(&app2, tx, &c, rec, old.as_ref())
+        let names = staged.names.clone();
+        let saved = record_save::save_with_uploads(&app2, tx, &c, rec, old.as_ref(), &names);
+        staged.settle(&app2, tx, saved.is_ok());
+        saved
     })
     .map_err(generic_validation)
 }

@@ -5,6 +5,7 @@
 pub mod bridge;
 pub mod cron;
 pub mod engine;
+pub mod files;
 pub mod hooks;
 pub mod migrations;
 pub mod ops;

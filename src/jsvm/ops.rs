@@ -371,6 +371,9 @@ fn dispatch(sh: &Arc<Shared>, op: &str, a: Vec<Value>) -> OpResult {
         "sendMail" => bridge::send_mail(app, arg(&a, 0))
             .map(|_| Value::Null)
             .map_err(OpError::Go),
+        "fileFromPath" | "fileFromBytes" | "fileFromURL" | "fileFromMultipart" => {
+            super::files::dispatch(op, &a).map_err(OpError::Go)
+        }
         _ => super::ops_sys::dispatch(op, &a).map_err(OpError::Go),
     }
 }
