@@ -1,9 +1,9 @@
 //! The one table of every hook: it yields the `Hooks` struct and the list of JS names (`HOOK_NAMES`).
 
 use super::events::{
-    BootstrapEvent, CollectionEvent, ModelEvent, RecordAuthRequestEvent,
-    RecordAuthWithPasswordRequestEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent,
-    TerminateEvent,
+    BootstrapEvent, CollectionEvent, MailerEvent, MailerRecordEvent, ModelEvent,
+    RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent, RecordEvent, RecordRequestEvent,
+    RecordsListRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -74,4 +74,11 @@ hooks_table! {
     on_record_delete_execute: RecordEvent => "onRecordDeleteExecute",
     on_record_after_delete_success: RecordEvent => "onRecordAfterDeleteSuccess",
     on_record_after_delete_error: RecordEvent => "onRecordAfterDeleteError",
+
+    on_mailer_send: MailerEvent => "onMailerSend",
+    on_mailer_record_auth_alert_send: MailerRecordEvent => "onMailerRecordAuthAlertSend",
+    on_mailer_record_password_reset_send: MailerRecordEvent => "onMailerRecordPasswordResetSend",
+    on_mailer_record_verification_send: MailerRecordEvent => "onMailerRecordVerificationSend",
+    on_mailer_record_email_change_send: MailerRecordEvent => "onMailerRecordEmailChangeSend",
+    on_mailer_record_otp_send: MailerRecordEvent => "onMailerRecordOTPSend",
 }

@@ -505,41 +505,6 @@ pub fn settings_json(app: &App) -> Value {
     serde_json::to_value(app.settings().as_ref()).unwrap_or(Value::Null)
 }
 
-/// `$app.newMailClient().send(message)`.
-pub fn send_mail(app: &App, v: &Value) -> Result<(), String> {
-    let to: Vec<String> = ["to", "cc", "bcc"]
-        .iter()
-        .flat_map(|k| v[*k].as_array().cloned().unwrap_or_default())
-        .filter_map(|x| x["address"].as_str().map(str::to_string))
-        .collect();
-    let settings = app.settings();
-    let msg = crate::mail::Message {
-        from_name: v["from"]["name"]
-            .as_str()
-            .unwrap_or(&settings.meta.sender_name)
-            .to_string(),
-        from_address: v["from"]["address"]
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .unwrap_or(&settings.meta.sender_address)
-            .to_string(),
-        to,
-        subject: v["subject"].as_str().unwrap_or("").to_string(),
-        html: v["html"]
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .or(v["text"].as_str())
-            .unwrap_or("")
-            .to_string(),
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(crate::services::auth_mail::deliver(app, &msg))
-        .map_err(|e| e.to_string())
-}
-
 /// Parses a date the way record `set` does: PocketBase's datetime text, RFC 3339, or a plain date.
 pub fn parse_datetime(s: &str) -> Option<String> {
     Some(crate::model::datetime::normalize(s)).filter(|v| !v.is_empty())

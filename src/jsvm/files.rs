@@ -167,7 +167,11 @@ fn from_multipart(h: &Value) -> R {
         return Err("invalid multipart file header".into());
     };
     let bytes = B64.decode(data).map_err(|e| e.to_string())?;
-    Ok(from_bytes(&bytes, h["filename"].as_str().unwrap_or(""), None))
+    Ok(from_bytes(
+        &bytes,
+        h["filename"].as_str().unwrap_or(""),
+        None,
+    ))
 }
 
 /// The new files a record's file fields held, swapped for their names and already in storage.
@@ -343,7 +347,10 @@ mod tests {
         assert_eq!(content(&f).unwrap(), b"abc");
         assert_eq!(f["size"], 3);
         let name = f["name"].as_str().unwrap();
-        assert!(name.starts_with("my_file_") && name.ends_with(".TXT"), "{name}");
+        assert!(
+            name.starts_with("my_file_") && name.ends_with(".TXT"),
+            "{name}"
+        );
         assert!(!is_file(&json!({"name": "x"})));
     }
 
@@ -372,7 +379,9 @@ pub async fn parse_multipart(content_type: &str, body: bytes::Bytes) -> Option<V
         .header("content-type", content_type)
         .body(axum::body::Body::from(body))
         .ok()?;
-    let mut mp = axum::extract::Multipart::from_request(req, &()).await.ok()?;
+    let mut mp = axum::extract::Multipart::from_request(req, &())
+        .await
+        .ok()?;
     let mut form = serde_json::Map::new();
     let mut files = serde_json::Map::new();
     while let Ok(Some(field)) = mp.next_field().await {

@@ -496,6 +496,12 @@ pub fn bind_by_name(
         "onRecordsListRequest" => on_records_list_request,
         "onRecordAuthRequest" => on_record_auth_request,
         "onRecordAuthWithPasswordRequest" => on_record_auth_with_password_request,
+        "onMailerSend" => on_mailer_send,
+        "onMailerRecordAuthAlertSend" => on_mailer_record_auth_alert_send,
+        "onMailerRecordPasswordResetSend" => on_mailer_record_password_reset_send,
+        "onMailerRecordVerificationSend" => on_mailer_record_verification_send,
+        "onMailerRecordEmailChangeSend" => on_mailer_record_email_change_send,
+        "onMailerRecordOTPSend" => on_mailer_record_otp_send,
     }
 }
 
@@ -559,5 +565,11 @@ pub fn unbind_by_name(app: &App, name: &str, id: &str) {
         "onRecordsListRequest" => on_records_list_request,
         "onRecordAuthRequest" => on_record_auth_request,
         "onRecordAuthWithPasswordRequest" => on_record_auth_with_password_request,
+        "onMailerSend" => on_mailer_send,
+        "onMailerRecordAuthAlertSend" => on_mailer_record_auth_alert_send,
+        "onMailerRecordPasswordResetSend" => on_mailer_record_password_reset_send,
+        "onMailerRecordVerificationSend" => on_mailer_record_verification_send,
+        "onMailerRecordEmailChangeSend" => on_mailer_record_email_change_send,
+        "onMailerRecordOTPSend" => on_mailer_record_otp_send,
     }
 }

@@ -7,6 +7,7 @@ pub mod cron;
 pub mod engine;
 pub mod files;
 pub mod hooks;
+pub mod mails;
 pub mod migrations;
 pub mod ops;
 pub mod ops_sys;

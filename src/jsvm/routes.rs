@@ -200,7 +200,10 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         }
     };
     let mut state = request_state(&vm, &parts, &bytes, values.as_ref());
-    let ctype = parts.headers.get("content-type").and_then(|v| v.to_str().ok());
+    let ctype = parts
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok());
     if let Some(mp) = super::files::parse_multipart(ctype.unwrap_or(""), bytes.clone()).await {
         let form: Map<String, Value> = mp["form"]
             .as_object()

@@ -30,6 +30,7 @@ pub mod js_types;
 pub mod legacy_admins;
 mod legacy_schema;
 pub mod list_params;
+pub mod mail_hooks;
 pub mod mail_test;
 pub mod manage_rule;
 pub mod migrations;

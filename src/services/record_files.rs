@@ -3,8 +3,8 @@
 
 use crate::app::{App, AppError};
 use crate::files::{detect_mime, mime_allowed, normalize_name, record_key, Content};
-use crate::model::record::Record;
 use crate::model::field::FileOptions;
+use crate::model::record::Record;
 use crate::model::{Collection, Errors, FieldKind, ValidationError};
 use serde_json::{Map, Value};
 
@@ -107,8 +107,7 @@ pub fn check(
         .param("file", filename.to_string())
         .param("maxSize", max));
     }
-    if !opts.mime_types.is_empty()
-        && !mime_allowed(&detect_mime(content.head()), &opts.mime_types)
+    if !opts.mime_types.is_empty() && !mime_allowed(&detect_mime(content.head()), &opts.mime_types)
     {
         return Err(ValidationError::new(
             "validation_invalid_mime_type",

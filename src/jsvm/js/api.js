@@ -57,4 +57,16 @@
     __entries() { return this.__list.map((e) => [e[0], e[1] instanceof File || (e[1] && e[1].reader) ? e[1] : toStr(e[1])]); }
   }
   g.FormData = FormData;
+
+  // ---------- $mails ----------
+  // The auth mails of a record, with the collection's templates; they fire `onMailerRecord*Send` and
+  // `onMailerSend` like the ones the API sends. The app argument is accepted for PocketBase's signature.
+  const sendAuthMail = (kind, rec, ...extra) => { call("mailsSend", kind, rec, ...extra.map(toStr)); };
+  g.$mails = {
+    sendRecordPasswordReset: (app, rec) => sendAuthMail("passwordReset", rec),
+    sendRecordVerification: (app, rec) => sendAuthMail("verification", rec),
+    sendRecordChangeEmail: (app, rec, newEmail) => sendAuthMail("emailChange", rec, newEmail),
+    sendRecordOTP: (app, rec, otpId, pass) => sendAuthMail("otp", rec, otpId, pass),
+    sendRecordAuthAlert: (app, rec, info) => sendAuthMail("authAlert", rec, info),
+  };
 })(globalThis);
