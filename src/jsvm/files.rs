@@ -336,37 +336,6 @@ pub fn multipart_body(entries: &[Value]) -> Result<(String, Vec<u8>), String> {
     Ok((format!("multipart/form-data; boundary={boundary}"), body))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bytes_round_trip_and_names() {
-        let f = from_bytes(b"abc", "My File.TXT", None);
-        assert!(is_file(&f));
-        assert_eq!(content(&f).unwrap(), b"abc");
-        assert_eq!(f["size"], 3);
-        let name = f["name"].as_str().unwrap();
-        assert!(
-            name.starts_with("my_file_") && name.ends_with(".TXT"),
-            "{name}"
-        );
-        assert!(!is_file(&json!({"name": "x"})));
-    }
-
-    #[test]
-    fn multipart_has_every_part() {
-        let f = from_bytes(b"xyz", "f.txt", None);
-        let (ct, body) = multipart_body(&[json!(["a", "1"]), json!(["f", f])]).unwrap();
-        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
-        let text = String::from_utf8(body).unwrap();
-        assert!(text.starts_with(&format!("--{boundary}\r\n")));
-        assert!(text.contains("name=\"a\"\r\n\r\n1\r\n"));
-        assert!(text.contains("name=\"f\"; filename=\"f.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nxyz\r\n"));
-        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
-    }
-}
-
 /// The parts of a `multipart/form-data` request body for a JS route: `{form: {key: [text]}, files: {key:
 /// [header]}}` where a header is `{filename, size, header, __content}` (`e.findUploadedFiles`,
 /// `e.request.formFile`). None for other bodies.
@@ -411,4 +380,35 @@ pub async fn parse_multipart(content_type: &str, body: bytes::Bytes) -> Option<V
         }
     }
     Some(json!({ "form": form, "files": files }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_round_trip_and_names() {
+        let f = from_bytes(b"abc", "My File.TXT", None);
+        assert!(is_file(&f));
+        assert_eq!(content(&f).unwrap(), b"abc");
+        assert_eq!(f["size"], 3);
+        let name = f["name"].as_str().unwrap();
+        assert!(
+            name.starts_with("my_file_") && name.ends_with(".TXT"),
+            "{name}"
+        );
+        assert!(!is_file(&json!({"name": "x"})));
+    }
+
+    #[test]
+    fn multipart_has_every_part() {
+        let f = from_bytes(b"xyz", "f.txt", None);
+        let (ct, body) = multipart_body(&[json!(["a", "1"]), json!(["f", f])]).unwrap();
+        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.starts_with(&format!("--{boundary}\r\n")));
+        assert!(text.contains("name=\"a\"\r\n\r\n1\r\n"));
+        assert!(text.contains("name=\"f\"; filename=\"f.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nxyz\r\n"));
+        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+    }
 }
