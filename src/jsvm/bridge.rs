@@ -208,7 +208,6 @@ pub fn save_record(
             rec.set("id", id);
         }
     }
-    let staged = super::files::stage(app, &c, &mut rec).map_err(generic_validation)?;
     let app2 = app.clone();
     write(app, move |tx| {
         let old = match &original {
@@ -218,10 +217,7 @@ pub fn save_record(
             ),
             None => None,
         };
-        let names = staged.names.clone();
-        let saved = record_save::save_with_uploads(&app2, tx, &c, rec, old.as_ref(), &names);
-        staged.settle(&app2, tx, saved.is_ok());
-        saved
+        record_save::save(&app2, tx, &c, rec, old.as_ref())
     })
     .map_err(generic_validation)
 }

@@ -1,16 +1,11 @@
-//! `$filesystem` files in JS: making them (`fileFromPath/Bytes/URL/Multipart`), reading their content,
-//! storing the ones set on a record's file fields when `$app.save` runs (removed again when the save or
-//! its transaction fails), and `multipart/form-data` bodies for `$http.send` with a `FormData`.
+//! `$filesystem` files in JS: making them (`fileFromPath/Bytes/URL/Multipart`), the uploaded files of a
+//! JS route's multipart body, and `multipart/form-data` bodies for `$http.send` with a `FormData`.
+//! A record save stores the files its file fields hold (`services::record_inline_files`).
 //!
 //! A file is plain JSON on both sides — `{reader: {path} | {bytes: base64}, name, originalName, size}` —
 //! so it survives every trip between Rust and JS; `name` is the stored name, made like an API upload's.
 
-use crate::app::{App, AppError};
-use crate::files::{normalize_name, record_key, Content};
-use crate::model::record::Record;
-use crate::model::{Collection, Errors, FieldKind};
-use crate::services::record_files;
-use crate::store::Tx;
+use crate::files::normalize_name;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -22,12 +17,7 @@ type R = Result<Value, String>;
 /// How much of a file is read to guess its extension (what the type sniffer looks at).
 const HEAD_BYTES: u64 = 4096;
 
-/// True for a JS file object.
-pub fn is_file(v: &Value) -> bool {
-    v.get("reader").is_some_and(Value::is_object)
-        && v.get("name").is_some_and(Value::is_string)
-        && v.get("originalName").is_some()
-}
+pub use crate::services::record_inline_files::{content, is_file};
 
 fn s(a: &[Value], i: usize) -> String {
     match a.get(i) {
@@ -54,18 +44,6 @@ pub fn from_bytes(bytes: &[u8], original: &str, name_hint: Option<&str>) -> Valu
         "originalName": original,
         "size": bytes.len(),
     })
-}
-
-/// The content of a JS file.
-pub fn content(v: &Value) -> Result<Vec<u8>, String> {
-    let r = &v["reader"];
-    if let Some(p) = r["path"].as_str() {
-        return std::fs::read(p).map_err(|e| format!("open {p}: {}", io_text(&e)));
-    }
-    match &r["bytes"] {
-        Value::String(text) => B64.decode(text).map_err(|e| e.to_string()),
-        other => Ok(bytes_arg(Some(other))),
-    }
 }
 
 fn io_text(e: &std::io::Error) -> String {
@@ -172,124 +150,6 @@ fn from_multipart(h: &Value) -> R {
         h["filename"].as_str().unwrap_or(""),
         None,
     ))
-}
-
-/// The new files a record's file fields held, swapped for their names and already in storage.
-pub struct Staged {
-    keys: Vec<String>,
-    pub names: Vec<String>,
-}
-
-/// Takes the JS files out of `rec`'s file fields (leaving their names), checks them like API uploads and
-/// writes them to the record's storage folder.
-pub fn stage(app: &App, c: &Collection, rec: &mut Record) -> Result<Staged, AppError> {
-    let mut errors = Errors::new();
-    let mut uploads: Vec<(String, String, Content)> = Vec::new();
-    for f in &c.fields {
-        let FieldKind::File(opts) = &f.kind else {
-            continue;
-        };
-        let Some(value) = rec.get(&f.name).cloned() else {
-            continue;
-        };
-        let was_list = value.is_array();
-        let items = match value {
-            Value::Array(a) => a,
-            other => vec![other],
-        };
-        if !items.iter().any(is_file) {
-            continue;
-        }
-        let mut out = Vec::new();
-        for item in items {
-            if !is_file(&item) {
-                out.push(item);
-                continue;
-            }
-            let original = item["originalName"].as_str().unwrap_or("").to_string();
-            let bytes = content(&item).map_err(AppError::internal)?;
-            let mut name = item["name"].as_str().unwrap_or("").to_string();
-            if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
-                name = normalize_name(&original, &bytes);
-            }
-            let data = Content::from(bytes);
-            if let Err(e) = record_files::check(opts, &original, &name, &data) {
-                errors.add(f.name.clone(), e);
-                continue;
-            }
-            out.push(Value::String(name.clone()));
-            uploads.push((name, original, data));
-        }
-        let value = if was_list {
-            Value::Array(out)
-        } else {
-            out.pop().unwrap_or_else(|| Value::String(String::new()))
-        };
-        rec.set(&f.name, value);
-    }
-    if !errors.is_empty() {
-        return Err(AppError::validation(
-            "Something went wrong while processing your request.",
-            errors,
-        ));
-    }
-    let staged = Staged {
-        keys: uploads
-            .iter()
-            .map(|(name, _, _)| record_key(&c.id, rec.id(), name))
-            .collect(),
-        names: uploads.iter().map(|(name, _, _)| name.clone()).collect(),
-    };
-    if uploads.is_empty() {
-        return Ok(staged);
-    }
-    let files = app.files();
-    let keys = staged.keys.clone();
-    let written = block_on(async move {
-        for (key, (name, original, data)) in keys.iter().zip(&uploads) {
-            if let Err(e) = files.put(key, data, original).await {
-                return Err(format!("failed to upload {name}: {e}"));
-            }
-        }
-        Ok(())
-    })
-    .and_then(|r| r);
-    if let Err(e) = written {
-        remove_now(app, staged.keys);
-        return Err(AppError::internal(e));
-    }
-    Ok(staged)
-}
-
-impl Staged {
-    /// After the save: when it failed the files go now; when it worked they go if its transaction is
-    /// rolled back later.
-    pub fn settle(self, app: &App, tx: &Tx, saved: bool) {
-        if self.keys.is_empty() {
-            return;
-        }
-        if !saved {
-            remove_now(app, self.keys);
-            return;
-        }
-        let app2 = app.clone();
-        let keys = self.keys;
-        tx.after_rollback(move || remove_now(&app2, keys));
-    }
-}
-
-fn remove_now(app: &App, keys: Vec<String>) {
-    let app2 = app.clone();
-    let _ = block_on(async move { record_files::remove(&app2, &keys).await });
-}
-
-/// Runs a future to completion from a JS thread (never an async worker).
-fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, String> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    Ok(rt.block_on(f))
 }
 
 /// A `multipart/form-data` body from `FormData` entries (`[key, string | file]`): its content type and

@@ -40,6 +40,7 @@ pub mod realtime;
 pub mod realtime_payload;
 pub mod record_auth_form;
 pub mod record_files;
+pub mod record_inline_files;
 pub mod record_json;
 pub mod record_save;
 pub mod record_write;

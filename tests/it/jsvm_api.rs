@@ -92,6 +92,10 @@ fn assert_stored_name(name: &str, base: &str, ext: &str) {
 }
 
 const FILES_HOOKS: &str = r#"
+onRecordCreateRequest((e) => {
+  if (e.record.getString("title") === "hooked") e.record.set("many+", $filesystem.fileFromBytes("from hook", "hook.txt"));
+  e.next();
+}, "docs");
 routerAdd("POST", "/t/save", (e) => {
   const r = new Record($app.findCollectionByNameOrId("docs"));
   r.set("title", "t");
@@ -219,6 +223,28 @@ async fn files_set_on_a_record_are_stored_by_save() {
     assert_eq!(stored_files(&s, &cid), names);
     let list = s.get("/api/collections/docs/records", None).await;
     assert_eq!(list.body["totalItems"], 1, "{:?}", list.body);
+
+    // a file set by a request hook is stored with the API create
+    let admin = s.admin_token().await;
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/docs/records",
+            Some(&admin),
+            Some(json!({"title": "hooked"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let hooked = res.body["many"][0].as_str().expect("hook file");
+    assert_stored_name(hooked, "hook", ".txt");
+    let hid = res.body["id"].as_str().unwrap();
+    assert_eq!(
+        download(&s, &cid, hid, hooked).await,
+        (200, "from hook".into())
+    );
+    names.push(hooked.to_string());
+    names.sort();
+    assert_eq!(stored_files(&s, &cid), names);
 
     // the field's size limit holds for JS files too
     let res = s.req("POST", "/t/big", None, None).await;
