@@ -11,13 +11,23 @@ use crate::services::auth_mail::{self, AuthMail};
 use crate::services::mail_hooks;
 use serde_json::{json, Value};
 
+/// Recipients as `address` or `Name <address>` (what `mail::Message` takes).
 fn addresses(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|l| {
             l.iter()
                 .filter_map(|x| match x {
                     Value::String(s) => Some(s.clone()),
-                    other => other["address"].as_str().map(str::to_string),
+                    other => {
+                        let address = other["address"].as_str().filter(|a| !a.is_empty())?;
+                        let name = other["name"].as_str().unwrap_or("");
+                        Some(match address.parse::<lettre::Address>() {
+                            Ok(a) if !name.is_empty() => {
+                                lettre::message::Mailbox::new(Some(name.to_string()), a).to_string()
+                            }
+                            _ => address.to_string(),
+                        })
+                    }
                 })
                 .filter(|s| !s.is_empty())
                 .collect()
@@ -57,7 +67,12 @@ pub fn message_in(app: &App, v: &Value) -> Message {
 fn list_out(l: &[String]) -> Value {
     Value::Array(
         l.iter()
-            .map(|a| json!({"name": "", "address": a}))
+            .map(|a| match a.parse::<lettre::message::Mailbox>() {
+                Ok(m) => {
+                    json!({"name": m.name.unwrap_or_default(), "address": m.email.to_string()})
+                }
+                Err(_) => json!({"name": "", "address": a}),
+            })
             .collect(),
     )
 }

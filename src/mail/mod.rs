@@ -22,6 +22,7 @@ use std::time::Duration;
 pub struct Message {
     pub from_name: String,
     pub from_address: String,
+    /// Recipients: `address` or `Name <address>`.
     pub to: Vec<String>,
     pub cc: Vec<String>,
     pub bcc: Vec<String>,
@@ -88,13 +89,13 @@ fn build(msg: &Message) -> Result<lettre::Message, MailError> {
         .from(Mailbox::new(from_name, from_address))
         .subject(msg.subject.clone());
     for to in &msg.to {
-        builder = builder.to(Mailbox::new(None, to.parse().map_err(err)?));
+        builder = builder.to(to.parse::<Mailbox>().map_err(err)?);
     }
     for cc in &msg.cc {
-        builder = builder.cc(Mailbox::new(None, cc.parse().map_err(err)?));
+        builder = builder.cc(cc.parse::<Mailbox>().map_err(err)?);
     }
     for bcc in &msg.bcc {
-        builder = builder.bcc(Mailbox::new(None, bcc.parse().map_err(err)?));
+        builder = builder.bcc(bcc.parse::<Mailbox>().map_err(err)?);
     }
     let text = if msg.text.is_empty() {
         html_to_text(&msg.html)

@@ -440,7 +440,7 @@ routerAdd("POST", "/t/mails", (e) => {
   $mails.sendRecordOTP($app, r, "OTPID123", "654321");
   $mails.sendRecordAuthAlert($app, r, "some info");
   $app.newMailClient().send(new MailerMessage({
-    from: { address: "x@example.com", name: "X" }, to: [{ address: "to@example.com" }],
+    from: { address: "x@example.com", name: "X" }, to: [{ address: "to@example.com", name: "To Person" }],
     cc: [{ address: "cc@example.com" }], subject: "Custom", html: "<p>hi</p>", text: "plain hi",
   }));
   $app.newMailClient().send(new MailerMessage({ to: [{ address: "to@example.com" }], subject: "BLOCK me", html: "x" }));
@@ -529,6 +529,7 @@ async fn mails_go_through_the_mailer_hooks() {
     assert_eq!(custom.len(), 1, "{custom:?}");
     assert_eq!(custom[0]["subject"], "Custom [hooked]");
     assert_eq!(custom[0]["from"], "X <x@example.com>");
+    assert_eq!(custom[0]["to"], "To Person <to@example.com>");
     assert_eq!(
         custom[0]["envelope_to"],
         json!(["to@example.com", "cc@example.com"])
