@@ -125,3 +125,20 @@ pub struct TerminateEvent {
     pub app: App,
     pub is_restart: bool,
 }
+
+/// A mail about to be sent (every outgoing mail): handlers may change `message`; a handler that does
+/// not continue the chain stops the mail.
+pub struct MailerEvent {
+    pub app: App,
+    pub message: crate::mail::Message,
+}
+
+/// An auth mail for `record` (verification, password reset, email change, OTP, login alert), before
+/// it goes through [`MailerEvent`]. `meta` holds what the mail was made with (token, otpId, …).
+pub struct MailerRecordEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub record: Record,
+    pub message: crate::mail::Message,
+    pub meta: serde_json::Map<String, serde_json::Value>,
+}

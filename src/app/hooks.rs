@@ -2,8 +2,9 @@
 
 use super::events::{
     BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent,
-    ModelEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent, RecordEnrichEvent,
-    RecordEvent, RecordRequestEvent, RecordsListRequestEvent, TerminateEvent,
+    MailerEvent, MailerRecordEvent, ModelEvent, RecordAuthRequestEvent,
+    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
+    RecordsListRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -85,6 +86,13 @@ macro_rules! hook_list {
     on_record_delete_execute: RecordEvent => "onRecordDeleteExecute",
     on_record_after_delete_success: RecordEvent => "onRecordAfterDeleteSuccess",
     on_record_after_delete_error: RecordEvent => "onRecordAfterDeleteError",
+
+    on_mailer_send: MailerEvent => "onMailerSend",
+    on_mailer_record_auth_alert_send: MailerRecordEvent => "onMailerRecordAuthAlertSend",
+    on_mailer_record_password_reset_send: MailerRecordEvent => "onMailerRecordPasswordResetSend",
+    on_mailer_record_verification_send: MailerRecordEvent => "onMailerRecordVerificationSend",
+    on_mailer_record_email_change_send: MailerRecordEvent => "onMailerRecordEmailChangeSend",
+    on_mailer_record_otp_send: MailerRecordEvent => "onMailerRecordOTPSend",
 }
     };
 }

@@ -202,6 +202,9 @@ pub fn export_value(app: &App, v: &Value) -> Value {
             Err(_) => export_tree(v),
         },
         Value::Object(m) if m.contains_key("__collection") => m["__collection"].clone(),
+        Value::Object(m) if super::files::is_file(v) => {
+            json!({"name": m["name"], "originalName": m["originalName"], "size": m["size"]})
+        }
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, x)| (k.clone(), export_value(app, x)))
@@ -621,41 +624,6 @@ pub fn auth_response(app: &App, a: &[Value]) -> Result<Value, AppError> {
 /// `$app.settings()` as plain JSON (camelCase keys as PocketBase's JS sees them).
 pub fn settings_json(app: &App) -> Value {
     serde_json::to_value(app.settings().as_ref()).unwrap_or(Value::Null)
-}
-
-/// `$app.newMailClient().send(message)`.
-pub fn send_mail(app: &App, v: &Value) -> Result<(), String> {
-    let to: Vec<String> = ["to", "cc", "bcc"]
-        .iter()
-        .flat_map(|k| v[*k].as_array().cloned().unwrap_or_default())
-        .filter_map(|x| x["address"].as_str().map(str::to_string))
-        .collect();
-    let settings = app.settings();
-    let msg = crate::mail::Message {
-        from_name: v["from"]["name"]
-            .as_str()
-            .unwrap_or(&settings.meta.sender_name)
-            .to_string(),
-        from_address: v["from"]["address"]
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .unwrap_or(&settings.meta.sender_address)
-            .to_string(),
-        to,
-        subject: v["subject"].as_str().unwrap_or("").to_string(),
-        html: v["html"]
-            .as_str()
-            .filter(|s| !s.is_empty())
-            .or(v["text"].as_str())
-            .unwrap_or("")
-            .to_string(),
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(crate::services::auth_mail::deliver(app, &msg))
-        .map_err(|e| e.to_string())
 }
 
 /// Parses a date the way record `set` does: PocketBase's datetime text, RFC 3339, or a plain date.

@@ -17,6 +17,8 @@ const PRELUDE: &str = include_str!("js/prelude.js");
 const EVENTS: &str = include_str!("js/events.js");
 const LOADER: &str = include_str!("js/loader.js");
 const MODULES: &str = include_str!("js/modules.js");
+const API: &str = include_str!("js/api.js");
+const TEMPLATE: &str = include_str!("js/template.js");
 
 /// The continuation of the hook chain a JS handler runs in: takes the event state the handler left,
 /// runs the rest of the chain and returns the state after it.
@@ -166,6 +168,8 @@ impl Vm {
                 .map_err(|e| e.to_string())?;
             eval_script(&ctx, PRELUDE, "prelude.js")?;
             eval_script(&ctx, MODULES, "modules.js")?;
+            eval_script(&ctx, API, "api.js")?;
+            eval_script(&ctx, TEMPLATE, "template.js")?;
             match kind {
                 VmKind::Loader => eval_script(&ctx, LOADER, "loader.js")?,
                 VmKind::Executor => {

@@ -5,7 +5,9 @@
 pub mod bridge;
 pub mod cron;
 pub mod engine;
+pub mod files;
 pub mod hooks;
+pub mod mails;
 pub mod migrations;
 pub mod ops;
 pub mod ops_sys;

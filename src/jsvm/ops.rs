@@ -386,9 +386,10 @@ fn dispatch(sh: &Arc<Shared>, op: &str, a: Vec<Value>) -> OpResult {
             }
             Ok(Value::Null)
         }
-        "sendMail" => bridge::send_mail(app, arg(&a, 0))
-            .map(|_| Value::Null)
-            .map_err(OpError::Go),
+        "sendMail" | "mailsSend" => super::mails::dispatch(app, op, &a).map_err(OpError::Go),
+        "fileFromPath" | "fileFromBytes" | "fileFromURL" | "fileFromMultipart" => {
+            super::files::dispatch(op, &a).map_err(OpError::Go)
+        }
         _ => super::ops_sys::dispatch(op, &a).map_err(OpError::Go),
     }
 }

@@ -270,7 +270,13 @@ fn run_cmd(a: &[Value]) -> R {
 fn http_send(o: Value) -> R {
     let url = o["url"].as_str().unwrap_or("").to_string();
     let method = o["method"].as_str().unwrap_or("GET").to_string();
-    let body = o["body"].as_str().unwrap_or("").to_string();
+    let mut body = o["body"].as_str().unwrap_or("").as_bytes().to_vec();
+    let mut form_type = None;
+    if let Some(entries) = o["multipart"].as_array() {
+        let (ct, b) = super::files::multipart_body(entries)?;
+        body = b;
+        form_type = Some(ct);
+    }
     let timeout = o["timeout"].as_f64().unwrap_or(120.0).max(0.001);
     let headers = o["headers"].as_object().cloned().unwrap_or_default();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -285,7 +291,13 @@ fn http_send(o: Value) -> R {
         let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
         let mut req = client.request(m, &url);
         for (k, v) in &headers {
-            req = req.header(k.as_str(), v.as_str().unwrap_or(""));
+            let multipart_type = form_type.is_some() && k.eq_ignore_ascii_case("content-type");
+            if !multipart_type {
+                req = req.header(k.as_str(), v.as_str().unwrap_or(""));
+            }
+        }
+        if let Some(ct) = &form_type {
+            req = req.header("Content-Type", ct.as_str());
         }
         if !body.is_empty() {
             req = req.body(body);
@@ -332,7 +344,7 @@ fn method_word(m: &str) -> String {
     c
 }
 
-fn root_cause(e: &dyn std::error::Error) -> String {
+pub(super) fn root_cause(e: &dyn std::error::Error) -> String {
     let mut cur = e;
     while let Some(next) = cur.source() {
         cur = next;

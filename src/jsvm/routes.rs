@@ -199,7 +199,27 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
             })
         }
     };
-    let state = request_state(&vm, &parts, &bytes, values.as_ref());
+    let mut state = request_state(&vm, &parts, &bytes, values.as_ref());
+    let ctype = parts
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok());
+    if let Some(mp) = super::files::parse_multipart(ctype.unwrap_or(""), bytes.clone()).await {
+        let form: Map<String, Value> = mp["form"]
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v[0].clone())).collect())
+            .unwrap_or_default();
+        state["form"] = Value::Object(form.clone());
+        let body: Map<String, Value> = form
+            .iter()
+            .map(|(k, v)| {
+                let text = v.as_str().unwrap_or("");
+                (k.clone(), crate::model::record_body::infer_form_value(text))
+            })
+            .collect();
+        state["body"] = Value::Object(body);
+        state["multipart"] = mp;
+    }
     let spec = json!({ "chain": chain, "builtin": builtin });
     let inner = builtin.then(|| (next, Request::from_parts(parts, Body::from(bytes))));
     let handle = tokio::runtime::Handle::current();

@@ -16,14 +16,19 @@ use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Tokio1E
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// One mail to send: the HTML body is sent as is, the text part is generated from it.
-#[derive(Debug, Clone, PartialEq)]
+/// One mail to send: the HTML body is sent as is, the text part is `text` or, when that is empty,
+/// generated from the HTML.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Message {
     pub from_name: String,
     pub from_address: String,
+    /// Recipients: `address` or `Name <address>`.
     pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
     pub subject: String,
     pub html: String,
+    pub text: String,
 }
 
 /// Why a mail could not be sent (the text is what the SMTP client or sendmail reported).
@@ -84,9 +89,19 @@ fn build(msg: &Message) -> Result<lettre::Message, MailError> {
         .from(Mailbox::new(from_name, from_address))
         .subject(msg.subject.clone());
     for to in &msg.to {
-        builder = builder.to(Mailbox::new(None, to.parse().map_err(err)?));
+        builder = builder.to(to.parse::<Mailbox>().map_err(err)?);
     }
-    let text = html_to_text(&msg.html);
+    for cc in &msg.cc {
+        builder = builder.cc(cc.parse::<Mailbox>().map_err(err)?);
+    }
+    for bcc in &msg.bcc {
+        builder = builder.bcc(bcc.parse::<Mailbox>().map_err(err)?);
+    }
+    let text = if msg.text.is_empty() {
+        html_to_text(&msg.html)
+    } else {
+        msg.text.clone()
+    };
     builder
         .multipart(MultiPart::alternative_plain_html(text, msg.html.clone()))
         .map_err(err)
@@ -163,6 +178,7 @@ mod tests {
             to: vec!["a@example.com".into()],
             subject: "Hello".into(),
             html: "<p>Hi <a href=\"http://x/y\">there</a></p>".into(),
+            ..Default::default()
         };
         let raw = String::from_utf8(build(&msg).unwrap().formatted()).unwrap();
         assert!(raw.contains("From: Support <support@example.com>"), "{raw}");
@@ -181,6 +197,7 @@ mod tests {
             to: vec![],
             subject: String::new(),
             html: String::new(),
+            ..Default::default()
         };
         assert!(build(&msg).is_err());
     }

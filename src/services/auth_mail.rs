@@ -1,6 +1,7 @@
 //! The auth mails (verification, password reset, email change, OTP, login alert): template, token,
 //! placeholders and recipient for one record, and their delivery through the configured mailer.
 
+use super::mail_hooks::{self, MailKind};
 use crate::app::App;
 use crate::auth::token::{self, TokenType};
 use crate::mail::template::{self, Placeholders};
@@ -8,6 +9,7 @@ use crate::mail::{self, MailError};
 use crate::model::auth_options::{AuthOptions, EmailTemplate};
 use crate::model::record::Record;
 use crate::model::Collection;
+use serde_json::{json, Map, Value};
 
 /// Which mail, with the values only that mail needs.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +30,17 @@ pub enum AuthMail<'a> {
 }
 
 impl AuthMail<'_> {
+    /// The record hook this mail goes through.
+    pub fn kind(self) -> MailKind {
+        match self {
+            AuthMail::Verification => MailKind::Verification,
+            AuthMail::PasswordReset => MailKind::PasswordReset,
+            AuthMail::EmailChange { .. } => MailKind::EmailChange,
+            AuthMail::Otp { .. } => MailKind::Otp,
+            AuthMail::LoginAlert { .. } => MailKind::AuthAlert,
+        }
+    }
+
     fn template(self, auth: &AuthOptions) -> &EmailTemplate {
         match self {
             AuthMail::Verification => &auth.verification_template,
@@ -69,6 +82,17 @@ pub fn compose(
     record: &Record,
     kind: AuthMail,
 ) -> Result<mail::Message, MailError> {
+    compose_with_meta(app, c, record, kind).map(|(msg, _)| msg)
+}
+
+/// `compose` with the `meta` the `onMailerRecord*Send` hooks get: `{token}` (verification, password
+/// reset), `{token, newEmail}` (email change), `{otpId, password}` (OTP), `{info}` (login alert).
+pub fn compose_with_meta(
+    app: &App,
+    c: &Collection,
+    record: &Record,
+    kind: AuthMail,
+) -> Result<(mail::Message, Map<String, Value>), MailError> {
     let auth = c
         .auth
         .as_ref()
@@ -100,19 +124,26 @@ pub fn compose(
         AuthMail::Verification | AuthMail::PasswordReset => {}
     }
     let rendered = template::render(kind.template(auth), &p);
-    Ok(mail::Message {
+    let meta = match kind {
+        AuthMail::Verification | AuthMail::PasswordReset => json!({ "token": p.token }),
+        AuthMail::EmailChange { new_email } => json!({ "token": p.token, "newEmail": new_email }),
+        AuthMail::Otp { id, code } => json!({ "otpId": id, "password": code }),
+        AuthMail::LoginAlert { info } => json!({ "info": info }),
+    };
+    let msg = mail::Message {
         from_name: settings.meta.sender_name.clone(),
         from_address: settings.meta.sender_address.clone(),
         to: vec![to],
         subject: rendered.subject,
         html: rendered.html,
-    })
+        ..Default::default()
+    };
+    Ok((msg, meta.as_object().cloned().unwrap_or_default()))
 }
 
-/// Sends a composed mail with the current SMTP settings.
+/// Sends a composed mail through `onMailerSend` with the current SMTP settings.
 pub async fn deliver(app: &App, msg: &mail::Message) -> Result<(), MailError> {
-    let smtp = app.settings().smtp.clone();
-    mail::send(&smtp, msg).await
+    mail_hooks::deliver(app, msg.clone()).await
 }
 
 /// Composes and sends in one go.
@@ -122,8 +153,8 @@ pub async fn send(
     record: &Record,
     kind: AuthMail<'_>,
 ) -> Result<(), MailError> {
-    let msg = compose(app, c, record, kind)?;
-    deliver(app, &msg).await
+    let (msg, meta) = compose_with_meta(app, c, record, kind)?;
+    mail_hooks::deliver_record(app, c, record, kind.kind(), msg, meta).await
 }
 
 /// Sends in the background (the caller does not wait); `then` runs with the outcome.
@@ -134,11 +165,13 @@ pub fn send_in_background(
     kind: AuthMail<'_>,
     then: impl FnOnce(&App, Result<(), MailError>) + Send + 'static,
 ) {
-    let msg = compose(app, c, record, kind);
-    let app2 = app.clone();
+    let msg = compose_with_meta(app, c, record, kind);
+    let (app2, c2, record2, kind2) = (app.clone(), c.clone(), record.clone(), kind.kind());
     app.spawn(async move {
         let outcome = match msg {
-            Ok(msg) => deliver(&app2, &msg).await,
+            Ok((msg, meta)) => {
+                mail_hooks::deliver_record(&app2, &c2, &record2, kind2, msg, meta).await
+            }
             Err(e) => Err(e),
         };
         if let Err(e) = &outcome {

@@ -122,11 +122,22 @@ pub async fn request(
         id: &id,
         code: &code,
     };
-    let msg = auth_mail::compose(app, &c, &record, mail);
+    let msg = auth_mail::compose_with_meta(app, &c, &record, mail);
     let app2 = app.clone();
+    let (c_mail, record_mail) = (c.clone(), record.clone());
     app.spawn(async move {
         let sent = match msg {
-            Ok(msg) => auth_mail::deliver(&app2, &msg).await,
+            Ok((msg, meta)) => {
+                super::mail_hooks::deliver_record(
+                    &app2,
+                    &c_mail,
+                    &record_mail,
+                    super::mail_hooks::MailKind::Otp,
+                    msg,
+                    meta,
+                )
+                .await
+            }
             Err(e) => Err(e),
         };
         if let Err(e) = &sent {

@@ -3,6 +3,7 @@
 
 use crate::app::{App, AppError};
 use crate::files::{detect_mime, mime_allowed, normalize_name, record_key, Content};
+use crate::model::field::FileOptions;
 use crate::model::record::Record;
 use crate::model::{Collection, Errors, FieldKind, ValidationError};
 use serde_json::{Map, Value};
@@ -70,39 +71,8 @@ pub fn plan(c: &Collection, parts: Vec<FilePart>) -> Result<Vec<Upload>, Errors>
             continue;
         };
         let stored = normalize_name(&part.filename, part.content.head());
-        let max = if opts.max_size > 0 {
-            opts.max_size
-        } else {
-            DEFAULT_MAX_SIZE
-        };
-        if part.content.len() > max as u64 {
-            errors.add(
-                name.clone(),
-                ValidationError::new(
-                    "validation_file_size_limit",
-                    &format!(
-                        "Failed to upload {} - the maximum allowed file size is {max} bytes.",
-                        part.filename
-                    ),
-                )
-                .param("file", part.filename.clone())
-                .param("maxSize", max),
-            );
-            continue;
-        }
-        if !opts.mime_types.is_empty()
-            && !mime_allowed(&detect_mime(part.content.head()), &opts.mime_types)
-        {
-            errors.add(
-                name.clone(),
-                ValidationError::new(
-                    "validation_invalid_mime_type",
-                    &format!(
-                        "\"{stored}\" mime type must be one of: {}.",
-                        opts.mime_types.join(", ")
-                    ),
-                ),
-            );
+        if let Err(e) = check(opts, &part.filename, &stored, &part.content) {
+            errors.add(name.clone(), e);
             continue;
         }
         out.push(Upload {
@@ -114,6 +84,40 @@ pub fn plan(c: &Collection, parts: Vec<FilePart>) -> Result<Vec<Upload>, Errors>
         });
     }
     errors.into_result().map(|_| out)
+}
+
+/// Checks one new file of a file field: its size against the field's limit (5 MiB when unset) and its
+/// sniffed type against the allowed MIME types. `stored` is the name it will be stored under.
+pub fn check(
+    opts: &FileOptions,
+    filename: &str,
+    stored: &str,
+    content: &Content,
+) -> Result<(), ValidationError> {
+    let max = if opts.max_size > 0 {
+        opts.max_size
+    } else {
+        DEFAULT_MAX_SIZE
+    };
+    if content.len() > max as u64 {
+        return Err(ValidationError::new(
+            "validation_file_size_limit",
+            &format!("Failed to upload {filename} - the maximum allowed file size is {max} bytes."),
+        )
+        .param("file", filename.to_string())
+        .param("maxSize", max));
+    }
+    if !opts.mime_types.is_empty() && !mime_allowed(&detect_mime(content.head()), &opts.mime_types)
+    {
+        return Err(ValidationError::new(
+            "validation_invalid_mime_type",
+            &format!(
+                "\"{stored}\" mime type must be one of: {}.",
+                opts.mime_types.join(", ")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Writes the uploads of record `record_id`; on any failure the ones written are removed again.

@@ -3,6 +3,7 @@
 use super::auth_state::{is_superuser, Requester};
 use super::model_hooks::{self, Op, Stage};
 use super::record_files;
+use super::record_inline_files::{self, StageError};
 use crate::app::events::{Model, ModelEvent};
 use crate::app::{App, AppError};
 use crate::auth::password;
@@ -298,11 +299,19 @@ pub fn save_with_uploads(
     }
     let is_new = old.is_none();
     let op = if is_new { Op::Create } else { Op::Update };
+    let inline_keys = std::cell::RefCell::new(Vec::new());
     let saved = model_hooks::run(app, tx, op, Model::Record(c.clone(), rec), |e| {
         model_hooks::trigger(app, Stage::Validate, e, |e| {
             let (c, r) = record_of(e)?;
             let c = c.clone();
-            prepare_and_validate(app, tx, &c, r, old, new_files)
+            let (names, keys) =
+                record_inline_files::stage(app, tx, &c, r).map_err(|e| match e {
+                    StageError::Invalid(errs) => AppError::validation(failure(is_new), errs),
+                    StageError::Failed(err) => err,
+                })?;
+            inline_keys.borrow_mut().extend(keys);
+            let new_files: Vec<String> = new_files.iter().cloned().chain(names).collect();
+            prepare_and_validate(app, tx, &c, r, old, &new_files)
                 .map_err(|errs| AppError::validation(failure(is_new), errs))
         })?;
         model_hooks::trigger(app, Stage::Execute(op), e, |e| {
@@ -316,6 +325,9 @@ pub fn save_with_uploads(
                 None => AppError::from(err),
             })
         })
+    });
+    let saved = saved.inspect_err(|_| {
+        record_inline_files::remove_now(app, inline_keys.take());
     })?;
     match saved {
         Model::Record(_, r) => {

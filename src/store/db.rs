@@ -300,8 +300,10 @@ where
             if let Err(e) = with_writer(|c| c.execute_batch("COMMIT")) {
                 let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
                 let _ = Tx::take_after_commit();
+                Tx::take_after_rollback().into_iter().for_each(|cb| cb());
                 return Err(StoreError::from(e).into());
             }
+            let _ = Tx::take_after_rollback();
             for cb in Tx::take_after_commit() {
                 cb();
             }
@@ -310,6 +312,7 @@ where
         Err(e) => {
             let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
             let _ = Tx::take_after_commit();
+            Tx::take_after_rollback().into_iter().for_each(|cb| cb());
             Err(e)
         }
     }

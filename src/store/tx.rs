@@ -14,6 +14,7 @@ thread_local! {
     /// The open transaction wrote (or may have written) the `_collections` table.
     static COLLECTIONS_CHANGED: Cell<bool> = const { Cell::new(false) };
     static AFTER_COMMIT: RefCell<Vec<Callback>> = const { RefCell::new(Vec::new()) };
+    static AFTER_ROLLBACK: RefCell<Vec<Callback>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Installs the writer connection on the current (writer) thread.
@@ -79,6 +80,16 @@ impl Tx {
 
     pub(crate) fn take_after_commit() -> Vec<Callback> {
         AFTER_COMMIT.with(|a| std::mem::take(&mut *a.borrow_mut()))
+    }
+
+    /// Runs `f` if the transaction is rolled back (undoing side effects such as stored files); dropped
+    /// on commit.
+    pub fn after_rollback(&self, f: impl FnOnce() + Send + 'static) {
+        AFTER_ROLLBACK.with(|a| a.borrow_mut().push(Box::new(f)));
+    }
+
+    pub(crate) fn take_after_rollback() -> Vec<Callback> {
+        AFTER_ROLLBACK.with(|a| std::mem::take(&mut *a.borrow_mut()))
     }
 
     /// Runs `f` inside a savepoint: its writes are undone when it fails, the outer transaction goes on.

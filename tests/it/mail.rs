@@ -9,14 +9,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `aiosmtpd` that writes each received mail as JSON into its folder.
-struct Smtpd {
+pub(crate) struct Smtpd {
     child: Child,
     dir: tempfile::TempDir,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Smtpd {
-    fn start() -> Smtpd {
+    pub(crate) fn start() -> Smtpd {
         let probe = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .output()
@@ -50,7 +50,7 @@ impl Smtpd {
     }
 
     /// Every mail received so far, oldest first.
-    fn mails(&self) -> Vec<Value> {
+    pub(crate) fn mails(&self) -> Vec<Value> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
             .expect("read mails")
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -64,7 +64,7 @@ impl Smtpd {
     }
 
     /// The mails to `to` whose subject contains `subject`.
-    fn mails_to(&self, to: &str, subject: &str) -> Vec<Value> {
+    pub(crate) fn mails_to(&self, to: &str, subject: &str) -> Vec<Value> {
         self.mails()
             .into_iter()
             .filter(|m| {
@@ -74,7 +74,7 @@ impl Smtpd {
     }
 
     /// Waits (up to 15 s) until there are `n` such mails; returns the newest.
-    async fn wait_for(&self, to: &str, subject: &str, n: usize) -> Value {
+    pub(crate) async fn wait_for(&self, to: &str, subject: &str, n: usize) -> Value {
         let start = Instant::now();
         loop {
             let found = self.mails_to(to, subject);

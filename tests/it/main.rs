@@ -13,6 +13,7 @@ mod http_basics;
 mod impersonate;
 mod js_types;
 mod jsvm;
+mod jsvm_api;
 mod legacy_admins;
 mod list_order;
 mod mail;

@@ -203,7 +203,10 @@ fn png(w: u32, h: u32) -> Vec<u8> {
 }
 
 /// A multipart body of `(field, filename, bytes)` file parts plus plain fields.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> (String, Vec<u8>) {
     let boundary = "ferrobaseS3Boundary7MA4YWxk";
     let mut body = Vec::new();
     for (k, v) in fields {

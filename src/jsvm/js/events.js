@@ -129,6 +129,7 @@
       return { name: name, value: c };
     }
     cookies() { const c = this.__st.cookies; return Object.keys(c).map((k) => ({ name: k, value: c[k] })); }
+    formFile(k) { return g.__formFile(this.__st, k); }
     formValue(k) {
       const st = this.__st;
       const b = st.form || {};
@@ -238,7 +239,7 @@
     written() { return !!this.__st.response.written; }
     status() { return this.__st.response.status || 0; }
     flush() {}
-    findUploadedFiles() { return []; }
+    findUploadedFiles(key) { return g.__findUploadedFiles(this.__st, key); }
     badRequestError(m, d) { return new g.BadRequestError(m, d); }
     notFoundError(m, d) { return new g.NotFoundError(m, d); }
     forbiddenError(m, d) { return new g.ForbiddenError(m, d); }

@@ -22,6 +22,7 @@
     if (v.__jsonRaw !== undefined) return v.__jsonRaw;
     if (Array.isArray(v)) return v.map(enc);
     if (v instanceof Date) return v.toISOString();
+    if (isFile(v)) encTags++; // exported as {name, originalName, size} by the Rust side
     const out = {};
     for (const k of Object.keys(v)) {
       if (typeof v[k] === "function") continue;
@@ -204,14 +205,20 @@
       if (v instanceof DateTime) return v.string();
       if (v.__jsonRaw !== undefined) return v.toString();
       if (v instanceof Date) return call("datetime", v.toISOString());
+      if (isFile(v)) return "";
       return JSON.stringify(v);
     }
     return String(v);
   }
+  // a `$filesystem` file stays an object in a file field until the record is saved
+  function isFile(v) {
+    return !!v && typeof v === "object" && !!v.reader && typeof v.reader === "object" && typeof v.name === "string" && "originalName" in v;
+  }
+  function listItem(v) { return isFile(v) ? v : toStr(v); }
   function toList(v) {
     if (v === null || v === undefined || v === "") return [];
-    if (Array.isArray(v)) return v.map(toStr).filter((s) => s !== "");
-    return [toStr(v)];
+    if (Array.isArray(v)) return v.map(listItem).filter((s) => s !== "");
+    return [listItem(v)];
   }
   function normalize(f, v) {
     if (!f) return v === undefined ? null : v;
@@ -773,7 +780,9 @@
       opts = opts || {};
       let body = opts.body === undefined || opts.body === null ? "" : opts.body;
       if (opts.data !== undefined && body === "") body = JSON.stringify(opts.data);
-      const r = call("httpSend", { url: toStr(opts.url), method: toStr(opts.method || "GET").toUpperCase(), body: typeof body === "string" ? body : JSON.stringify(body), headers: opts.headers || {}, timeout: toNumber(opts.timeout || 120) });
+      const multipart = body && typeof body.__entries === "function" ? body.__entries() : null;
+      if (multipart) body = "";
+      const r = call("httpSend", { url: toStr(opts.url), method: toStr(opts.method || "GET").toUpperCase(), body: typeof body === "string" ? body : JSON.stringify(body), multipart: multipart, headers: opts.headers || {}, timeout: toNumber(opts.timeout || 120) });
       const bytes = markBytes(r.body);
       let json = null;
       try { json = JSON.parse(r.text); } catch (_) { json = null; }
