@@ -442,7 +442,6 @@ pub fn expand_records(app: &App, a: &[Value]) -> Result<Value, AppError> {
             },
         );
         if !expands.is_empty() {
-            let all = app.collections();
             let (app2, c2) = (app.clone(), c.clone());
             let expand = expands.join(",");
             let mut items = vec![item];
@@ -450,7 +449,6 @@ pub fn expand_records(app: &App, a: &[Value]) -> Result<Value, AppError> {
                 crate::services::expand::expand_in(
                     &app2,
                     conn,
-                    &all,
                     &c2,
                     &mut items,
                     &expand,

@@ -469,11 +469,10 @@ pub async fn apply_with_info(
 }
 
 /// The synchronous form of [`apply_with_info`] for code already holding a reader connection (saves
-/// a trip to the reader threads). `collections` is the current set (`App::collections()`).
+/// a trip to the reader threads).
 pub fn expand_in(
     app: &App,
     conn: &Connection,
-    collections: &[Arc<Collection>],
     c: &Collection,
     items: &mut [Value],
     expand: &str,
@@ -486,7 +485,8 @@ pub fn expand_in(
     }
     info.context = "expand".into();
     let top = top_records(c, items, &tree);
-    let maps = Expander::new(app, conn, collections, &info, requester).run(c, top, &tree);
+    let collections = app.collections();
+    let maps = Expander::new(app, conn, &collections, &info, requester).run(c, top, &tree);
     merge(items, maps);
 }
 

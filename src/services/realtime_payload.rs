@@ -184,7 +184,6 @@ impl Ctx<'_> {
             super::expand::expand_in(
                 self.app,
                 self.conn,
-                &self.all,
                 self.c,
                 &mut items,
                 expand,
