@@ -333,10 +333,10 @@ impl Pool {
         }
     }
 
-    /// Builds the pre-warmed runtimes.
-    pub fn prewarm(&self) -> Result<(), String> {
+    /// Builds up to `count` runtimes ahead (never more than the pool keeps).
+    pub fn prewarm(&self, count: usize) -> Result<(), String> {
         let mut vms = Vec::new();
-        for _ in 0..self.size {
+        for _ in 0..count.min(self.size) {
             vms.push(Vm::new(&self.shared, VmKind::Executor)?);
         }
         self.idle.lock().extend(vms);

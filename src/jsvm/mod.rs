@@ -25,6 +25,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Executor runtimes built ahead when a generation has routes or hooks.
+const PREWARMED: usize = 2;
+
 /// How the hooks run (the `serve` flags).
 #[derive(Debug, Clone)]
 pub struct JsConfig {
@@ -360,9 +363,14 @@ impl Jsvm {
         for (name, id) in &old.hook_ids {
             hooks::unbind_by_name(&self.0.app, name, id);
         }
+        // runtimes cost ~0.8 MB each: without routes or hooks none is made ahead (cron jobs and the pool
+        // make theirs on first use), with them a couple are, and the pool grows on demand up to its size
+        if gen.routes.is_empty() && gen.uses.is_empty() && gen.hook_ids.is_empty() {
+            return;
+        }
         let pool = gen.pool.clone();
         std::thread::spawn(move || {
-            if let Err(e) = pool.prewarm() {
+            if let Err(e) = pool.prewarm(PREWARMED) {
                 tracing::warn!(target: "jsvm", "prewarming the JS pool failed: {e}");
             }
         });
