@@ -90,25 +90,8 @@ pub fn public_export(c: &Collection, rec: &Record, meta: &RecordMeta) -> Value {
         email: meta.ignore_email_visibility,
     };
     let mut out = record_json(c, rec, vis);
+    apply_visibility(c, rec, &mut out, false, &meta.hidden, meta.custom);
     if let Value::Object(m) = &mut out {
-        for h in &meta.hidden {
-            if let Some(name) = h.strip_prefix('!') {
-                if let Some(v) = rec.get(name) {
-                    if !matches!(name, "password" | "tokenKey") {
-                        m.insert(name.to_string(), v.clone());
-                    }
-                }
-            } else {
-                m.remove(h);
-            }
-        }
-        if meta.custom {
-            for (k, v) in &rec.data {
-                if c.field(k).is_none() && !m.contains_key(k) {
-                    m.insert(k.clone(), v.clone());
-                }
-            }
-        }
         if let Value::Object(exp) = &meta.expand {
             if !exp.is_empty() {
                 let mut out_exp = Map::new();
@@ -145,6 +128,20 @@ pub fn enrich_json(
             }
         }
     }
+    apply_visibility(c, rec, out, show_hidden, hidden, custom);
+}
+
+/// `hide`/`unhide` (in call order; `hide` changes nothing when the requester sees hidden fields) and
+/// custom data (non-field values) of a JS record, over its API JSON.
+fn apply_visibility(
+    c: &Collection,
+    rec: &Record,
+    out: &mut Value,
+    show_hidden: bool,
+    hidden: &[String],
+    custom: bool,
+) {
+    let Value::Object(m) = out else { return };
     for h in hidden {
         match h.strip_prefix('!') {
             Some(name) if !matches!(name, "password" | "tokenKey") => {
@@ -161,7 +158,8 @@ pub fn enrich_json(
     }
     if custom {
         for (k, v) in &rec.data {
-            if c.field(k).is_none() && !matches!(k.as_str(), "expand") {
+            let reserved = matches!(k.as_str(), "collectionId" | "collectionName" | "expand");
+            if c.field(k).is_none() && !reserved {
                 m.insert(k.clone(), v.clone());
             }
         }
