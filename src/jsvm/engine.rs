@@ -20,9 +20,20 @@ const MODULES: &str = include_str!("js/modules.js");
 const API: &str = include_str!("js/api.js");
 const TEMPLATE: &str = include_str!("js/template.js");
 
-/// The continuation of the hook chain a JS handler runs in: takes the event state the handler left,
-/// runs the rest of the chain and returns the state after it.
-pub struct NextFn<'a>(pub &'a mut (dyn FnMut(Value) -> Result<Value, AppError> + 'a));
+/// What a JS handler asks of the Rust hook chain that called it.
+pub enum HookCall {
+    /// The event's full state (a lazy event's first property access).
+    State,
+    /// `e.next()`: take back `state` when the handler holds one (`None`: it never looked at the event),
+    /// run the rest of the chain, and answer the state after it when `want_state`.
+    Next {
+        state: Option<Value>,
+        want_state: bool,
+    },
+}
+
+/// The continuation of the hook chain a JS handler runs in.
+pub struct NextFn<'a>(pub &'a mut (dyn FnMut(HookCall) -> Result<Value, AppError> + 'a));
 
 impl<'a, 'b: 'a> ReborrowMut<'a> for NextFn<'b> {
     type Result = NextFn<'a>;
@@ -33,20 +44,20 @@ impl<'a, 'b: 'a> ReborrowMut<'a> for NextFn<'b> {
 
 scoped_thread_local!(static mut NEXT: for<'a> NextFn<'a>);
 
-/// Runs `f` with `next` as the continuation `e.next()` reaches from JS.
+/// Runs `f` with `next` as the continuation `e.next()` (and a lazy event's state) reaches from JS.
 pub fn with_next<R>(
-    next: &mut (dyn FnMut(Value) -> Result<Value, AppError> + '_),
+    next: &mut (dyn FnMut(HookCall) -> Result<Value, AppError> + '_),
     f: impl FnOnce() -> R,
 ) -> R {
     NEXT.set(NextFn(next), f)
 }
 
-/// Continues the chain of the innermost running handler (`e.next()` in JS).
-pub fn call_next(state: Value) -> Result<Value, AppError> {
+/// Asks the chain of the innermost running handler (`e.next()`, or a lazy event's state).
+pub fn call_next(call: HookCall) -> Result<Value, AppError> {
     if !NEXT.is_set() {
         return Err(AppError::internal("e.next() called outside of its handler"));
     }
-    NEXT.with(|n| (n.0)(state))
+    NEXT.with(|n| (n.0)(call))
 }
 
 thread_local! {
@@ -226,6 +237,46 @@ impl Vm {
         state: &str,
         limit: Duration,
     ) -> Result<Value, String> {
+        let text = self.call_limited(limit, |ctx| {
+            let f: Function = ctx.globals().get("__dispatch").map_err(|e| e.to_string())?;
+            f.call::<_, String>((kind, spec, state))
+                .catch(ctx)
+                .map_err(|e| e.to_string())
+        })?;
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
+    /// Calls `__dispatchLazy(handler, shape)`: a hook handler whose event fetches its state only when
+    /// read. `None` when there is nothing to take back (no state read, no error).
+    pub fn dispatch_lazy(
+        &self,
+        handler: usize,
+        shape: &str,
+        limit: Duration,
+    ) -> Result<Option<Value>, String> {
+        let text = self.call_limited(limit, |ctx| {
+            let f: Function = ctx
+                .globals()
+                .get("__dispatchLazy")
+                .map_err(|e| e.to_string())?;
+            f.call::<_, String>((handler as u32, shape))
+                .catch(ctx)
+                .map_err(|e| e.to_string())
+        })?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Runs `f` in this runtime with a time limit (the interrupt handler stops JS past it).
+    fn call_limited(
+        &self,
+        limit: Duration,
+        f: impl FnOnce(&Ctx<'_>) -> Result<String, String>,
+    ) -> Result<String, String> {
         let depth = DEPTH.with(|d| {
             d.set(d.get() + 1);
             d.get()
@@ -239,15 +290,10 @@ impl Vm {
             now_ms().saturating_add(limit.as_millis() as u64),
             Ordering::Relaxed,
         );
-        let out = self.ctx.with(|ctx| -> Result<String, String> {
-            let f: Function = ctx.globals().get("__dispatch").map_err(|e| e.to_string())?;
-            f.call::<_, String>((kind, spec, state))
-                .catch(&ctx)
-                .map_err(|e| e.to_string())
-        });
+        let out = self.ctx.with(|ctx| f(&ctx));
         self.deadline.store(prev, Ordering::Relaxed);
         DEPTH.with(|d| d.set(d.get() - 1));
-        let text = out.map_err(|e| {
+        out.map_err(|e| {
             if e.contains("interrupted") {
                 format!(
                     "the handler ran longer than {}s and was interrupted",
@@ -256,8 +302,7 @@ impl Vm {
             } else {
                 e
             }
-        })?;
-        serde_json::from_str(&text).map_err(|e| e.to_string())
+        })
     }
 }
 
@@ -367,5 +412,11 @@ impl Pool {
         let state = ops::tag_marked(state.to_string());
         let limit = self.shared.timeout;
         self.with(|vm| vm.dispatch(kind, &spec, &state, limit))?
+    }
+
+    /// Dispatches a lazy hook event (see [`Vm::dispatch_lazy`]) in a pooled runtime.
+    pub fn dispatch_lazy(&self, handler: usize, shape: &str) -> Result<Option<Value>, String> {
+        let limit = self.shared.timeout;
+        self.with(|vm| vm.dispatch_lazy(handler, shape, limit))?
     }
 }

@@ -485,6 +485,29 @@ pub fn decode_error(err: &Value) -> AppError {
     AppError::bad_request("Something went wrong while processing your request.")
 }
 
+/// The shape of an event type's state, learnt from its first dispatch.
+struct Shape {
+    /// `Some(shape JSON)` when the event has no request part: JS then builds `e` with getters that fetch
+    /// the state only when the handler reads it (a handler that only calls `e.next()` moves no state).
+    lazy: Option<String>,
+}
+
+impl Shape {
+    fn of(state: &Value) -> Shape {
+        let Some(m) = state.as_object() else {
+            return Shape { lazy: None };
+        };
+        if m.keys().any(|k| k.starts_with("__") && k != "__mutable") {
+            return Shape { lazy: None };
+        }
+        let keys: Vec<&String> = m.keys().filter(|k| !k.starts_with("__")).collect();
+        let shape = json!({ "keys": keys, "mutable": state["__mutable"] });
+        Shape {
+            lazy: Some(shape.to_string()),
+        }
+    }
+}
+
 /// Binds one JS handler (by source index) to `hook` under `id`.
 pub fn bind<E: JsEvent + 'static>(
     hook: &Hook<E, AppError>,
@@ -493,24 +516,42 @@ pub fn bind<E: JsEvent + 'static>(
     handler: usize,
     tags: Vec<String>,
 ) {
+    let shape: std::sync::OnceLock<Shape> = std::sync::OnceLock::new();
+    let spec = json!({ "handler": handler });
     hook.bind(id, 0, move |e, next| {
         if !tags.is_empty() && !e.matches(&tags) {
             return next.run(e);
         }
-        let state = e.state();
-        let mut next_opt = Some(next);
-        let mut cont = |st: Value| -> Result<Value, AppError> {
-            e.apply(&st)?;
-            if let Some(n) = next_opt.take() {
-                n.run(e)?;
-            }
-            Ok(e.state())
+        let mut first = None;
+        let shape = shape.get_or_init(|| Shape::of(first.insert(e.state())));
+        let state = match (&shape.lazy, first) {
+            (Some(_), _) => Value::Null,
+            (None, Some(st)) => st,
+            (None, None) => e.state(),
         };
-        let out = engine::with_next(&mut cont, || {
-            pool.dispatch("hook", &json!({ "handler": handler }), &state)
-        });
-        let out = out.map_err(AppError::internal)?;
-        if let Some(st) = out.get("state") {
+        let mut next_opt = Some(next);
+        let mut cont = |call: engine::HookCall| -> Result<Value, AppError> {
+            match call {
+                engine::HookCall::State => Ok(e.state()),
+                engine::HookCall::Next { state, want_state } => {
+                    if let Some(st) = state {
+                        e.apply(&st)?;
+                    }
+                    if let Some(n) = next_opt.take() {
+                        n.run(e)?;
+                    }
+                    Ok(if want_state { e.state() } else { Value::Null })
+                }
+            }
+        };
+        let out = match &shape.lazy {
+            Some(sh) => engine::with_next(&mut cont, || pool.dispatch_lazy(handler, sh)),
+            None => engine::with_next(&mut cont, || pool.dispatch("hook", &spec, &state)).map(Some),
+        };
+        let Some(out) = out.map_err(AppError::internal)? else {
+            return Ok(());
+        };
+        if let Some(st) = out.get("state").filter(|st| !st.is_null()) {
             e.apply(st)?;
         }
         match out.get("error") {

@@ -180,9 +180,16 @@ pub fn write<T: Send + 'static>(
 fn dispatch(sh: &Arc<Shared>, op: &str, a: Vec<Value>) -> OpResult {
     let app = &sh.app;
     match op {
-        "next" => Ok(engine::call_next(
-            a.into_iter().next().unwrap_or(Value::Null),
-        )?),
+        "next" => {
+            let mut a = a.into_iter();
+            let state = a.next().filter(|v| !v.is_null());
+            let want_state = a.next().and_then(|v| v.as_bool()).unwrap_or(true);
+            Ok(engine::call_next(engine::HookCall::Next {
+                state,
+                want_state,
+            })?)
+        }
+        "hookState" => Ok(engine::call_next(engine::HookCall::State)?),
         "routeNext" => super::routes::route_next().map_err(OpError::Go),
         "bytes" => Ok(json!(s(&a, 0).into_bytes())),
         "bytesToString" => Ok(json!(String::from_utf8_lossy(&bytes_of(arg(&a, 0))))),

@@ -350,12 +350,7 @@
     e.next = () => {
       if (called) return undefined;
       called = true;
-      let out;
-      try {
-        out = call("next", dump());
-      } catch (err) {
-        throw err;
-      }
+      const out = call("next", dump(), true);
       for (const k of mutable) {
         if (out[k] === undefined) continue;
         if (e[k] instanceof g.Record && out[k] instanceof g.Record) {
@@ -377,6 +372,90 @@
       g.$app = prevApp;
     }
   }
+
+  // ---------- lazy hook events ----------
+  // An event without a request part (record/model/collection hooks) is an instance of a class made once
+  // per event shape: its keys are prototype getters that fetch the state from Rust on first use, and
+  // `next` is a prototype method. A handler that only calls `e.next()` moves no state and leaves no
+  // garbage cycle behind (no closure per event).
+  function mergeBack(e, vals, out) {
+    for (const k of e.__mutable) {
+      if (out[k] === undefined) continue;
+      if (vals[k] instanceof g.Record && out[k] instanceof g.Record) Object.assign(vals[k], out[k]);
+      else vals[k] = out[k];
+    }
+  }
+  function lazyNext() {
+    if (this.__called) return undefined;
+    this.__called = true;
+    const vals = this.__vals;
+    const out = call("next", vals ? this.__dump() : null, !!vals);
+    if (vals) mergeBack(this, vals, out);
+    return undefined;
+  }
+  class LazyHookEvent {
+    constructor() {
+      this.app = g.$app;
+      this.__vals = null;
+      this.__called = false;
+    }
+    __load() {
+      if (this.__vals === null) {
+        const full = call("hookState");
+        const v = {};
+        for (const k of this.__keys) v[k] = full[k];
+        this.__vals = v;
+      }
+      return this.__vals;
+    }
+    __dump() {
+      const o = {};
+      for (const k of this.__mutable) { const v = this.__vals[k]; o[k] = v === undefined ? null : v; }
+      return o;
+    }
+    get next() { return lazyNext.bind(this); }
+    set next(v) { Object.defineProperty(this, "next", { value: v, writable: true, configurable: true, enumerable: true }); }
+  }
+  const shapes = new Map();
+  function shapeClass(shapeJson) {
+    let C = shapes.get(shapeJson);
+    if (C) return C;
+    const sh = JSON.parse(shapeJson);
+    C = class extends LazyHookEvent {};
+    Object.defineProperty(C.prototype, "__keys", { value: sh.keys });
+    Object.defineProperty(C.prototype, "__mutable", { value: sh.mutable || [] });
+    for (const k of sh.keys) {
+      Object.defineProperty(C.prototype, k, {
+        get() { return this.__load()[k]; },
+        set(v) { this.__load()[k] = v; },
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    shapes.set(shapeJson, C);
+    return C;
+  }
+  // "" when there is nothing to report (the handler neither failed nor looked at the event)
+  function dispatchLazy(handler, shapeJson) {
+    let e;
+    try {
+      const fn = compile(handler);
+      e = new (shapeClass(shapeJson))();
+      const prevApp = g.$app;
+      try {
+        const r = settle(fn.call(undefined, e));
+        if (isApiError(r)) throw r;
+      } finally {
+        g.$app = prevApp;
+      }
+      if (e.__vals === null) return "";
+      return JSON.stringify(enc({ state: e.__dump(), called: e.__called }));
+    } catch (err) {
+      const vals = e && e.__vals;
+      return JSON.stringify(enc({ state: vals ? e.__dump() : null, called: !!(e && e.__called), error: encodeError(err) }));
+    }
+  }
+  Object.defineProperty(g, "__dispatchLazy", { value: dispatchLazy });
 
   // A cron job or any plain callback: no event.
   function dispatchPlain(spec) {
