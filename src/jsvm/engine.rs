@@ -160,6 +160,18 @@ impl Vm {
             })
             .map_err(|e| e.to_string())?;
             g.set("__fb_sleep", sleep).map_err(|e| e.to_string())?;
+            let next_bare = Function::new(ctx.clone(), || -> String {
+                let call = HookCall::Next {
+                    state: None,
+                    want_state: false,
+                };
+                match call_next(call) {
+                    Ok(_) => String::new(),
+                    Err(e) => ops::op_error_text(e),
+                }
+            })
+            .map_err(|e| e.to_string())?;
+            g.set("__fbNextBare", next_bare).map_err(|e| e.to_string())?;
             let check = Function::new(ctx.clone(), |expr: String| -> String {
                 super::cron::check_expression(&expr).err().unwrap_or_default()
             })

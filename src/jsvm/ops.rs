@@ -69,6 +69,11 @@ pub fn native_call(shared: &Arc<Shared>, ctx: &Ctx<'_>, op: &str, args: &str) ->
     tag_marked(text)
 }
 
+/// The answer text of an op that failed with `e` (as `native_call` writes it).
+pub fn op_error_text(e: AppError) -> String {
+    tag_marked(encode_app_error(e).to_string())
+}
+
 /// JSON text for the JS side, prefixed with `T` when it holds tagged values (records, collections,
 /// settings) that JS must revive into objects; untagged text is parsed without walking it.
 pub fn tag_marked(text: String) -> String {

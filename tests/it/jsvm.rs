@@ -1055,3 +1055,111 @@ onCollectionsListRequest((e) => { e.result.hooked = e.collections.length; e.next
     assert_eq!(list.status, 200, "{:?}", list.body);
     assert_eq!(list.body["hooked"], 2, "{:?}", list.body["hooked"]);
 }
+
+// ---------- lazy hook events ----------
+
+/// Record hooks whose `e` is read only after `e.next()`, never, written before it, or replaced, and a
+/// chain failure caught by the handler.
+const LAZY_HOOKS: &str = r#"
+onRecordCreate((e) => {
+  e.next()
+  // read after the chain: the saved record
+  $app.store().set("after:" + e.record.get("title"), e.record.id.length)
+}, "lazy_after")
+onRecordCreate((e) => {
+  if (e.record.get("title") === "swap") {
+    const r = new Record(e.record.collection(), { title: "swapped", note: "from a new record" })
+    e.record = r
+  } else {
+    e.record.set("note", "set before next")
+  }
+  e.next()
+}, "lazy_before")
+onRecordCreate((e) => {
+  if ($app.store().get("throwBlind")) throw new BadRequestError("Blind throw.")
+  e.next()
+}, "lazy_blind")
+onRecordCreate((e) => {
+  try {
+    e.next()
+  } catch (err) {
+    $app.store().set("caught", String(err.message || err))
+    throw err
+  }
+}, "lazy_catch")
+routerAdd("POST", "/flag/{v}", (e) => {
+  $app.store().set("throwBlind", e.request.pathValue("v") === "on")
+  return e.noContent(204)
+})
+routerAdd("GET", "/store/{k}", (e) => e.json(200, { v: $app.store().get(e.request.pathValue("k")) }))
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lazy_hook_events_read_write_and_fail_like_eager_ones() {
+    let (s, _tmp) = start(&[("lazy.pb.js", LAZY_HOOKS)], 30).await;
+    let t = s.admin_token().await;
+    let fields = json!([{"name": "title", "type": "text"}, {"name": "note", "type": "text"}]);
+    for name in ["lazy_after", "lazy_before", "lazy_blind"] {
+        create_collection(
+            &s,
+            &t,
+            json!({"name": name, "listRule": "", "viewRule": "", "createRule": "", "fields": fields}),
+        )
+        .await;
+    }
+    create_collection(
+        &s,
+        &t,
+        json!({"name": "lazy_catch", "createRule": "", "fields": [
+            {"name": "title", "type": "text", "required": true}]}),
+    )
+    .await;
+    let post = |c: &'static str, body: Value| {
+        let s = &s;
+        async move {
+            s.req(
+                "POST",
+                &format!("/api/collections/{c}/records"),
+                None,
+                Some(body),
+            )
+            .await
+        }
+    };
+
+    let res = post("lazy_after", json!({"title": "a1"})).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(s.get("/store/after:a1", None).await.body["v"], 15);
+
+    let res = post("lazy_before", json!({"title": "b1"})).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(res.body["note"], "set before next");
+    let res = post("lazy_before", json!({"title": "swap"})).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(
+        (&res.body["title"], &res.body["note"]),
+        (&json!("swapped"), &json!("from a new record"))
+    );
+
+    // a handler that throws without reading the event: nothing is written
+    let res = s.req("POST", "/flag/on", None, None).await;
+    assert_eq!(res.status, 204);
+    let res = post("lazy_blind", json!({"title": "c1"})).await;
+    assert_eq!(res.status, 400, "{:?}", res.body);
+    assert_eq!(res.body["message"], "Blind throw.");
+    assert_eq!(total_items(&s, &t, "lazy_blind").await, 0);
+    s.req("POST", "/flag/off", None, None).await;
+    let res = post("lazy_blind", json!({"title": "c2"})).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(total_items(&s, &t, "lazy_blind").await, 1);
+
+    // the chain fails inside e.next() (a required field is blank): JS sees the error, the API answers it
+    let res = post("lazy_catch", json!({"title": ""})).await;
+    assert_eq!(res.status, 400, "{:?}", res.body);
+    assert_eq!(res.body["data"]["title"]["code"], "validation_required");
+    let caught = s.get("/store/caught", None).await.body;
+    assert!(
+        caught["v"].as_str().is_some_and(|m| m.contains("title")),
+        "{caught:?}"
+    );
+}

@@ -6,6 +6,10 @@
   const enc = g.__enc;
   const revive = g.__revive;
   const toStr = g.__toStr;
+  const opFail = g.__opFail;
+  // e.next() of a lazy event the handler never read: no state either way, no JSON
+  const nextBare = g.__fbNextBare;
+  delete g.__fbNextBare;
   const fns = [];
 
   function compile(i) {
@@ -389,8 +393,12 @@
     if (this.__called) return undefined;
     this.__called = true;
     const vals = this.__vals;
-    const out = call("next", vals ? this.__dump() : null, !!vals);
-    if (vals) mergeBack(this, vals, out);
+    if (!vals) {
+      const r = nextBare();
+      if (r) opFail(r);
+      return undefined;
+    }
+    mergeBack(this, vals, call("next", this.__dump(), true));
     return undefined;
   }
   class LazyHookEvent {

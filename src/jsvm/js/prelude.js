@@ -61,6 +61,8 @@
     return r.ok;
   }
   Object.defineProperty(g, "__call", { value: call });
+  // throws what a failed op answered (for natives that answer "" on success)
+  Object.defineProperty(g, "__opFail", { value: (text) => { throw makeError(parseTagged(text).err); } });
 
   function makeError(err) {
     if (err.api) {
