@@ -156,7 +156,9 @@ impl Vm {
             .map_err(|e| e.to_string())?;
             g.set("__fb_log", log).map_err(|e| e.to_string())?;
             let sleep = Function::new(ctx.clone(), |ms: f64| {
-                std::thread::sleep(Duration::from_millis(ms.clamp(0.0, 3_600_000.0) as u64));
+                ops::blocking(|| {
+                    std::thread::sleep(Duration::from_millis(ms.clamp(0.0, 3_600_000.0) as u64))
+                });
             })
             .map_err(|e| e.to_string())?;
             g.set("__fb_sleep", sleep).map_err(|e| e.to_string())?;
@@ -172,6 +174,11 @@ impl Vm {
             })
             .map_err(|e| e.to_string())?;
             g.set("__fbNextBare", next_bare).map_err(|e| e.to_string())?;
+            let part = Function::new(ctx.clone(), |name: String| -> String {
+                super::routes::request_part(&name)
+            })
+            .map_err(|e| e.to_string())?;
+            g.set("__fbRequestPart", part).map_err(|e| e.to_string())?;
             let check = Function::new(ctx.clone(), |expr: String| -> String {
                 super::cron::check_expression(&expr).err().unwrap_or_default()
             })
@@ -281,6 +288,32 @@ impl Vm {
         serde_json::from_str(&text)
             .map(Some)
             .map_err(|e| e.to_string())
+    }
+
+    /// Calls `__dispatchRoute(spec, head, bodyText)` (a JS route whose request parts load on demand):
+    /// the response meta (status, headers, written, error) as JSON, and the body text apart.
+    pub fn dispatch_route(
+        &self,
+        spec: &str,
+        head: &str,
+        body: &str,
+        limit: Duration,
+    ) -> Result<(Value, String), String> {
+        let mut body_out = String::new();
+        let meta = self.call_limited(limit, |ctx| {
+            let f: Function = ctx
+                .globals()
+                .get("__dispatchRoute")
+                .map_err(|e| e.to_string())?;
+            let o: rquickjs::Object = f
+                .call((spec, head, body))
+                .catch(ctx)
+                .map_err(|e| e.to_string())?;
+            body_out = o.get("body").map_err(|e| e.to_string())?;
+            o.get::<_, String>("meta").map_err(|e| e.to_string())
+        })?;
+        let meta = serde_json::from_str(&meta).map_err(|e| e.to_string())?;
+        Ok((meta, body_out))
     }
 
     /// Runs `f` in this runtime with a time limit (the interrupt handler stops JS past it).
@@ -424,6 +457,17 @@ impl Pool {
         let state = ops::tag_marked(state.to_string());
         let limit = self.shared.timeout;
         self.with(|vm| vm.dispatch(kind, &spec, &state, limit))?
+    }
+
+    /// Dispatches a JS route (see [`Vm::dispatch_route`]) in a pooled runtime.
+    pub fn dispatch_route(
+        &self,
+        spec: &str,
+        head: &str,
+        body: &str,
+    ) -> Result<(Value, String), String> {
+        let limit = self.shared.timeout;
+        self.with(|vm| vm.dispatch_route(spec, head, body, limit))?
     }
 
     /// Dispatches a lazy hook event (see [`Vm::dispatch_lazy`]) in a pooled runtime.

@@ -44,6 +44,8 @@ pub struct JsRoute {
     pub pattern: routes::Pattern,
     pub middlewares: Vec<Value>,
     pub handler: Value,
+    /// Set once a call of this route ran long: its later calls leave the async worker first.
+    pub slow: Arc<AtomicBool>,
 }
 
 /// Everything one load of the hooks dir produced.
@@ -51,6 +53,8 @@ pub struct Generation {
     pub pool: Arc<Pool>,
     pub routes: Vec<JsRoute>,
     pub uses: Vec<Value>,
+    /// Like [`JsRoute::slow`], for built-in routes wrapped by `routerUse` middlewares.
+    pub uses_slow: Arc<AtomicBool>,
     hook_ids: Vec<(String, String)>,
 }
 
@@ -164,6 +168,7 @@ impl Jsvm {
                 )),
                 routes: Vec::new(),
                 uses: Vec::new(),
+                uses_slow: Arc::default(),
                 hook_ids: Vec::new(),
             })),
             store: Arc::default(),
@@ -303,6 +308,7 @@ impl Jsvm {
                         pattern: routes::Pattern::parse(&r.path),
                         middlewares,
                         handler,
+                        slow: Arc::default(),
                     });
                 }
                 "use" => uses.push(spec(
@@ -352,6 +358,7 @@ impl Jsvm {
             pool,
             routes,
             uses,
+            uses_slow: Arc::default(),
             hook_ids,
         })
     }

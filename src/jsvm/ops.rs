@@ -52,12 +52,93 @@ impl From<StoreError> for OpError {
 
 type OpResult = Result<Value, OpError>;
 
+/// Ops that neither wait for another thread nor run long: a JS route running on an async worker thread
+/// calls them right there. Every other op hands the worker's other tasks off first (see [`may_block`]).
+const QUICK_OPS: &[&str] = &[
+    "bytes",
+    "bytesToString",
+    "now",
+    "datetime",
+    "jsonEncode",
+    "recordExport",
+    "findCollectionByNameOrId",
+    "findAllCollections",
+    "findRecordById",
+    "findRecordsByIds",
+    "findFirstRecordByData",
+    "findRecordsByFilter",
+    "findFirstRecordByFilter",
+    "findAuthRecordByEmail",
+    "countRecords",
+    "newToken",
+    "findAuthRecordByToken",
+    "expandRecords",
+    "canAccessRecord",
+    "tableColumns",
+    "hasTable",
+    "isTransactional",
+    "settings",
+    "isDev",
+    "dataDir",
+    "isBootstrapped",
+    "storeGet",
+    "storeSet",
+    "storeHas",
+    "storeRemove",
+    "storeAll",
+    "storeReset",
+    "cronJobs",
+    "log",
+    "buildExpr",
+    "exprParams",
+    "sqlInsert",
+    "sqlUpdate",
+    "sqlDelete",
+    "randomString",
+    "randomStringWithAlphabet",
+    "hash",
+    "hmac",
+    "equal",
+    "encrypt",
+    "decrypt",
+    "createJWT",
+    "parseJWT",
+    "parseUnverifiedJWT",
+    "getenv",
+    "environ",
+    "args",
+    "getwd",
+    "tempDir",
+    "filepath",
+    "decodeString",
+    "encodeBytes",
+    "base",
+    "dir",
+    "ext",
+    "clean",
+    "join",
+];
+
+/// True when `op` may wait (for the writer thread, the network, a password hash, a sleep…): on an async
+/// worker thread it then runs inside `block_in_place`. Inside a write session every op may wait.
+pub fn may_block(op: &str) -> bool {
+    !QUICK_OPS.contains(&op) || SESSIONS.with(|s| !s.borrow().is_empty())
+}
+
+/// Runs `f`, which may block, without stalling the async runtime: on a runtime worker thread the worker's
+/// other tasks move to another thread first; elsewhere it simply runs.
+pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    crate::services::hook_run::blocking(f)
+}
+
 /// Entry point of `__fb`.
 pub fn native_call(shared: &Arc<Shared>, ctx: &Ctx<'_>, op: &str, args: &str) -> String {
     let args: Vec<Value> = serde_json::from_str(args).unwrap_or_default();
     let out = if op == "drainJobs" {
         while ctx.execute_pending_job() {}
         Ok(Value::Null)
+    } else if may_block(op) {
+        blocking(|| dispatch(shared, op, args))
     } else {
         dispatch(shared, op, args)
     };

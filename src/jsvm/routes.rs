@@ -13,8 +13,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 
 const BODY_LIMIT: usize = 32 << 20;
+
+/// A JS route call longer than this marks its route slow (see `JsRoute::slow`).
+const SLOW_ROUTE: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// One segment of a route pattern.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,7 +148,8 @@ pub fn route_next() -> Result<Value, String> {
         let mut slot = slot.borrow_mut();
         let inner = slot.as_mut().ok_or("no route to continue")?;
         let (next, req) = inner.next.take().ok_or("the route already ran")?;
-        let res = inner.handle.block_on(next.run(req));
+        let handle = inner.handle.clone();
+        let res = super::ops::blocking(|| handle.block_on(next.run(req)));
         let status = res.status().as_u16();
         inner.response = Some(res);
         Ok(json!({ "status": status }))
@@ -180,10 +185,14 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
                 chain.push(r.handler.clone());
             }
             chain.sort_by_key(|m| m["priority"].as_i64().unwrap_or(0));
-            Some((chain, builtin, values))
+            let slow = route
+                .as_ref()
+                .map(|(r, _)| r.slow.clone())
+                .unwrap_or_else(|| gen.uses_slow.clone());
+            Some((chain, builtin, values, slow))
         }
     };
-    let Some((chain, builtin, values)) = plan else {
+    let Some((chain, builtin, values, slow)) = plan else {
         return next.run(req).await;
     };
     let pool = gen.pool.clone();
@@ -199,56 +208,89 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
             })
         }
     };
-    let mut state = request_state(&vm, &parts, &bytes, values.as_ref());
     let ctype = parts
         .headers
         .get("content-type")
-        .and_then(|v| v.to_str().ok());
-    if let Some(mp) = super::files::parse_multipart(ctype.unwrap_or(""), bytes.clone()).await {
-        let form: Map<String, Value> = mp["form"]
-            .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v[0].clone())).collect())
-            .unwrap_or_default();
-        state["form"] = Value::Object(form.clone());
-        let body: Map<String, Value> = form
-            .iter()
-            .map(|(k, v)| {
-                let text = v.as_str().unwrap_or("");
-                (k.clone(), crate::model::record_body::infer_form_value(text))
-            })
-            .collect();
-        state["body"] = Value::Object(body);
-        state["multipart"] = mp;
-    }
-    let spec = json!({ "chain": chain, "builtin": builtin });
-    let inner = builtin.then(|| (next, Request::from_parts(parts, Body::from(bytes))));
-    let handle = tokio::runtime::Handle::current();
-    let joined = tokio::task::spawn_blocking(move || {
-        INNER.with(|s| {
-            *s.borrow_mut() = Some(InnerRoute {
-                next: inner,
-                handle,
-                response: None,
-            })
-        });
-        let out = pool.dispatch("route", &spec, &state);
-        let inner_res = INNER
-            .with(|s| s.borrow_mut().take())
-            .and_then(|i| i.response);
-        // errors kept for JS live in this thread: decode them here
-        let err = out.as_ref().ok().and_then(|v| {
-            v.get("error")
-                .filter(|e| !e.is_null())
-                .map(super::hooks::decode_error)
-        });
-        (out, err, inner_res)
-    })
-    .await;
-    let (out, err, inner_res) = match joined {
-        Ok(v) => v,
-        Err(e) => return error_response(AppError::internal(e)),
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let multipart = match super::files::parse_multipart(&ctype, bytes.clone()).await {
+        Some(mp) => {
+            let form: Map<String, Value> = mp["form"]
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v[0].clone())).collect())
+                .unwrap_or_default();
+            let body: Map<String, Value> = form
+                .iter()
+                .map(|(k, v)| {
+                    let text = v.as_str().unwrap_or("");
+                    (k.clone(), crate::model::record_body::infer_form_value(text))
+                })
+                .collect();
+            Some((Value::Object(form), Value::Object(body), mp))
+        }
+        None => None,
     };
-    let out = match out {
+    let remote = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let real_ip =
+        crate::http::middleware::real_ip(vm.app(), &parts.headers, remote.map(|r| r.ip()));
+    let raw_query = parts.uri.query().unwrap_or("").to_string();
+    let head = [
+        parts.method.as_str(),
+        parts.uri.path(),
+        &raw_query,
+        parts
+            .headers
+            .get("host")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+        &remote.map(|r| r.to_string()).unwrap_or_default(),
+        &real_ip,
+        &remote.map(|r| r.ip().to_string()).unwrap_or_default(),
+    ]
+    .join("\n");
+    let body_text = String::from_utf8_lossy(&bytes).into_owned();
+    let request = RouteRequest {
+        headers: parts.headers.clone(),
+        raw_query,
+        body_text,
+        ctype,
+        requester: parts.extensions.get::<Requester>().cloned().flatten(),
+        path_values: values.unwrap_or_default(),
+        multipart,
+    };
+    let spec = json!({ "chain": chain, "builtin": builtin }).to_string();
+    let inner = builtin.then(|| (next, Request::from_parts(parts, Body::from(bytes))));
+    // The chain runs right here on the async worker: most handlers are short, and a hop to another
+    // thread would cost more than they do. Natives that may wait hand the worker's other tasks off
+    // first (`ops::may_block`); a route that once ran long (CPU-bound JS) leaves the worker before
+    // each later call.
+    INNER.with(|s| {
+        *s.borrow_mut() = Some(InnerRoute {
+            next: inner,
+            handle: tokio::runtime::Handle::current(),
+            response: None,
+        })
+    });
+    let body_text = request.body_text.clone();
+    ROUTE_REQUEST.with(|r| *r.borrow_mut() = Some(request));
+    let started = std::time::Instant::now();
+    let out = if slow.load(Ordering::Relaxed) {
+        super::ops::blocking(|| pool.dispatch_route(&spec, &head, &body_text))
+    } else {
+        pool.dispatch_route(&spec, &head, &body_text)
+    };
+    if started.elapsed() > SLOW_ROUTE {
+        slow.store(true, Ordering::Relaxed);
+    }
+    ROUTE_REQUEST.with(|r| r.borrow_mut().take());
+    let inner_res = INNER
+        .with(|s| s.borrow_mut().take())
+        .and_then(|i| i.response);
+    let (meta, body) = match out {
         Ok(v) => v,
         Err(e) => {
             tracing::error!(target: "jsvm", "route handler failed: {e}");
@@ -257,15 +299,24 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
             ));
         }
     };
-    build_response(&out, err, inner_res)
+    // errors kept for JS live in this thread: decode them here
+    let err = meta
+        .get("error")
+        .filter(|e| !e.is_null())
+        .map(super::hooks::decode_error);
+    build_response(&meta, body, err, inner_res)
 }
 
 fn error_response(e: AppError) -> Response {
     crate::http::error::ApiError::from(e).into_response()
 }
 
-fn build_response(out: &Value, err: Option<AppError>, inner: Option<Response>) -> Response {
-    let resp = &out["response"];
+fn build_response(
+    resp: &Value,
+    body: String,
+    err: Option<AppError>,
+    inner: Option<Response>,
+) -> Response {
     let written = resp["written"].as_bool().unwrap_or(false);
     let headers: Vec<(String, String)> = resp["headers"]
         .as_array()
@@ -281,7 +332,7 @@ fn build_response(out: &Value, err: Option<AppError>, inner: Option<Response>) -
         _ => {
             let status = resp["status"].as_u64().unwrap_or(200) as u16;
             let status = if written && status > 0 { status } else { 200 };
-            let mut r = Response::new(Body::from(resp["body"].as_str().unwrap_or("").to_string()));
+            let mut r = Response::new(Body::from(body));
             *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             r
         }
@@ -299,94 +350,118 @@ fn build_response(out: &Value, err: Option<AppError>, inner: Option<Response>) -
     res
 }
 
-fn request_state(
-    vm: &Jsvm,
-    parts: &axum::http::request::Parts,
-    body: &[u8],
-    path_values: Option<&Map<String, Value>>,
-) -> Value {
-    let mut headers: Map<String, Value> = Map::new();
-    for (k, v) in &parts.headers {
-        let val = Value::String(v.to_str().unwrap_or("").to_string());
-        match headers.get_mut(k.as_str()) {
-            Some(Value::Array(a)) => a.push(val),
-            _ => {
-                headers.insert(k.as_str().to_string(), json!([val]));
-            }
-        }
+thread_local! {
+    /// The request of the JS route running on this thread: its parts load on demand (`request_part`).
+    static ROUTE_REQUEST: RefCell<Option<RouteRequest>> = const { RefCell::new(None) };
+}
+
+/// What a JS route's request event can ask for besides the scalars it gets up front.
+struct RouteRequest {
+    headers: axum::http::HeaderMap,
+    raw_query: String,
+    body_text: String,
+    ctype: String,
+    requester: Option<crate::services::auth_state::AuthState>,
+    path_values: Map<String, Value>,
+    /// A multipart body: the form (first values), the body (values inferred as PocketBase does) and
+    /// the parsed parts with their files.
+    multipart: Option<(Value, Value, Value)>,
+}
+
+impl RouteRequest {
+    fn urlencoded(&self) -> bool {
+        self.ctype.starts_with("application/x-www-form-urlencoded")
     }
-    let raw_query = parts.uri.query().unwrap_or("").to_string();
-    let mut query: Map<String, Value> = Map::new();
-    for (k, v) in
-        serde_urlencoded::from_str::<Vec<(String, String)>>(&raw_query).unwrap_or_default()
-    {
-        match query.get_mut(&k) {
-            Some(Value::Array(a)) => a.push(Value::String(v)),
-            _ => {
-                query.insert(k, json!([v]));
-            }
-        }
-    }
-    let body_text = String::from_utf8_lossy(body).to_string();
-    let ctype = parts
-        .headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let parsed = if ctype.starts_with("application/x-www-form-urlencoded") {
+
+    fn form_map(&self) -> Value {
         let mut m = Map::new();
         for (k, v) in
-            serde_urlencoded::from_str::<Vec<(String, String)>>(&body_text).unwrap_or_default()
+            serde_urlencoded::from_str::<Vec<(String, String)>>(&self.body_text).unwrap_or_default()
         {
             m.entry(k)
                 .or_insert_with(|| crate::model::record_body::infer_form_value(&v));
         }
         Value::Object(m)
-    } else {
-        serde_json::from_str::<Value>(&body_text)
-            .ok()
-            .filter(Value::is_object)
-            .unwrap_or_else(|| json!({}))
-    };
-    let requester = parts.extensions.get::<Requester>().cloned().flatten();
-    let auth = requester
-        .map(|a| super::bridge::record_out(&a.collection, &a.record))
-        .unwrap_or(Value::Null);
-    let remote = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    let remote_ip = remote.map(|r| r.ip().to_string()).unwrap_or_default();
-    let real_ip =
-        crate::http::middleware::real_ip(vm.app(), &parts.headers, remote.map(|r| r.ip()));
-    let mut cookies = Map::new();
-    for c in parts.headers.get_all("cookie") {
-        for pair in c.to_str().unwrap_or("").split(';') {
-            if let Some((k, v)) = pair.trim().split_once('=') {
-                cookies.insert(k.to_string(), Value::String(v.to_string()));
+    }
+
+    fn part(&self, name: &str) -> Value {
+        match name {
+            "headers" => {
+                let mut headers: Map<String, Value> = Map::new();
+                for (k, v) in &self.headers {
+                    let val = Value::String(v.to_str().unwrap_or("").to_string());
+                    match headers.get_mut(k.as_str()) {
+                        Some(Value::Array(a)) => a.push(val),
+                        _ => {
+                            headers.insert(k.as_str().to_string(), json!([val]));
+                        }
+                    }
+                }
+                Value::Object(headers)
             }
+            "query" => {
+                let mut query: Map<String, Value> = Map::new();
+                for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(&self.raw_query)
+                    .unwrap_or_default()
+                {
+                    match query.get_mut(&k) {
+                        Some(Value::Array(a)) => a.push(Value::String(v)),
+                        _ => {
+                            query.insert(k, json!([v]));
+                        }
+                    }
+                }
+                Value::Object(query)
+            }
+            "cookies" => {
+                let mut cookies = Map::new();
+                for c in self.headers.get_all("cookie") {
+                    for pair in c.to_str().unwrap_or("").split(';') {
+                        if let Some((k, v)) = pair.trim().split_once('=') {
+                            cookies.insert(k.to_string(), Value::String(v.to_string()));
+                        }
+                    }
+                }
+                Value::Object(cookies)
+            }
+            "pathValues" => Value::Object(self.path_values.clone()),
+            "body" => match &self.multipart {
+                Some((_, body, _)) => body.clone(),
+                None if self.urlencoded() => self.form_map(),
+                None => serde_json::from_str::<Value>(&self.body_text)
+                    .ok()
+                    .filter(Value::is_object)
+                    .unwrap_or_else(|| json!({})),
+            },
+            "form" => match &self.multipart {
+                Some((form, _, _)) => form.clone(),
+                None if self.urlencoded() => self.form_map(),
+                None => Value::Null,
+            },
+            "multipart" => self
+                .multipart
+                .as_ref()
+                .map(|m| m.2.clone())
+                .unwrap_or(Value::Null),
+            "auth" => self
+                .requester
+                .as_ref()
+                .map(|a| super::bridge::record_out(&a.collection, &a.record))
+                .unwrap_or(Value::Null),
+            _ => Value::Null,
         }
     }
-    json!({
-        "method": parts.method.as_str(),
-        "path": parts.uri.path(),
-        "rawQuery": raw_query,
-        "host": parts.headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or(""),
-        "remoteAddr": remote.map(|r| r.to_string()).unwrap_or_default(),
-        "query": query,
-        "headers": headers,
-        "cookies": cookies,
-        "pathValues": path_values.cloned().unwrap_or_default(),
-        "bodyText": body_text,
-        "body": parsed,
-        "form": if ctype.starts_with("application/x-www-form-urlencoded") { parsed.clone() } else { Value::Null },
-        "auth": auth,
-        "realIP": real_ip,
-        "remoteIP": remote_ip,
-        "context": "default",
-        "response": {"status": 0, "headers": [], "body": "", "written": false},
-        "store": {},
-    })
+}
+
+/// A part of the running JS route's request, as JSON text for JS (`null` outside a route).
+pub fn request_part(name: &str) -> String {
+    let v = ROUTE_REQUEST.with(|r| {
+        r.borrow()
+            .as_ref()
+            .map(|req| req.part(name))
+            .unwrap_or(Value::Null)
+    });
+    super::ops::tag_marked(v.to_string())
 }
 
 /// `GET /api/crons` and `POST /api/crons/{id}` (superusers only).

@@ -10,6 +10,8 @@
   // e.next() of a lazy event the handler never read: no state either way, no JSON
   const nextBare = g.__fbNextBare;
   delete g.__fbNextBare;
+  const reqPart = g.__fbRequestPart;
+  delete g.__fbRequestPart;
   const fns = [];
 
   function compile(i) {
@@ -297,6 +299,44 @@
     }
     step();
   }
+
+  // The state of a JS route's request: the scalars come as arguments, the rest (headers, query, cookies,
+  // parsed body, auth, …) is fetched from Rust on first use, so a handler pays only for what it reads.
+  class RouteState {
+    constructor(head, bodyText) {
+      const h = head.split("\n");
+      this.method = h[0];
+      this.path = h[1];
+      this.rawQuery = h[2];
+      this.host = h[3];
+      this.remoteAddr = h[4];
+      this.realIP = h[5];
+      this.remoteIP = h[6];
+      this.bodyText = bodyText;
+      this.context = "default";
+      this.response = { status: 0, headers: [], body: "", written: false };
+    }
+  }
+  for (const k of ["query", "headers", "cookies", "pathValues", "body", "form", "multipart", "auth"]) {
+    const slot = "__" + k;
+    Object.defineProperty(RouteState.prototype, k, {
+      get() {
+        if (!(slot in this)) this[slot] = g.__parseTagged(reqPart(k));
+        return this[slot];
+      },
+      set(v) { this[slot] = v; },
+      configurable: true,
+    });
+  }
+  function dispatchRouteLazy(specJson, head, bodyText) {
+    const st = new RouteState(head, bodyText);
+    const out = dispatchRoute(JSON.parse(specJson), st);
+    const r = out.response;
+    const meta = { status: r.status, headers: r.headers, written: r.written, inner: !!r.inner };
+    if (out.error) meta.error = out.error;
+    return { meta: JSON.stringify(enc(meta)), body: typeof r.body === "string" ? r.body : toStr(r.body) };
+  }
+  Object.defineProperty(g, "__dispatchRoute", { value: dispatchRouteLazy });
 
   // A route (JS handler + middlewares) or a built-in route wrapped by routerUse middlewares.
   function dispatchRoute(spec, st) {
