@@ -65,6 +65,14 @@ thread_local! {
     static PENDING_ERRORS: RefCell<HashMap<u64, AppError>> = RefCell::new(HashMap::new());
     static NEXT_EID: Cell<u64> = const { Cell::new(1) };
     static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// The CPU time the last call into a runtime on this thread took (building the runtime not included;
+    /// time the thread waited, for the CPU or in a blocking native, not counted).
+    static LAST_CALL: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+}
+
+/// The CPU time the last call into a runtime on this thread took.
+pub fn last_call_time() -> Duration {
+    LAST_CALL.with(|c| c.get())
 }
 
 /// Keeps `e` for JS and returns its id.
@@ -335,7 +343,9 @@ impl Vm {
             now_ms().saturating_add(limit.as_millis() as u64),
             Ordering::Relaxed,
         );
+        let started = cpu_time::ThreadTime::now();
         let out = self.ctx.with(|ctx| f(&ctx));
+        LAST_CALL.with(|c| c.set(started.elapsed()));
         self.deadline.store(prev, Ordering::Relaxed);
         DEPTH.with(|d| d.set(d.get() - 1));
         out.map_err(|e| {

@@ -17,7 +17,7 @@ use std::sync::atomic::Ordering;
 
 const BODY_LIMIT: usize = 32 << 20;
 
-/// A JS route call longer than this marks its route slow (see `JsRoute::slow`).
+/// A JS route call taking more CPU time than this marks its route slow (see `JsRoute::slow`).
 const SLOW_ROUTE: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// One segment of a route pattern.
@@ -277,13 +277,12 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
     });
     let body_text = request.body_text.clone();
     ROUTE_REQUEST.with(|r| *r.borrow_mut() = Some(request));
-    let started = std::time::Instant::now();
     let out = if slow.load(Ordering::Relaxed) {
         super::ops::blocking(|| pool.dispatch_route(&spec, &head, &body_text))
     } else {
         pool.dispatch_route(&spec, &head, &body_text)
     };
-    if started.elapsed() > SLOW_ROUTE {
+    if super::engine::last_call_time() > SLOW_ROUTE {
         slow.store(true, Ordering::Relaxed);
     }
     ROUTE_REQUEST.with(|r| r.borrow_mut().take());
