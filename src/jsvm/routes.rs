@@ -238,6 +238,7 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
     let real_ip =
         crate::http::middleware::real_ip(vm.app(), &parts.headers, remote.map(|r| r.ip()));
     let raw_query = parts.uri.query().unwrap_or("").to_string();
+    let requester = parts.extensions.get::<Requester>().cloned().flatten();
     let head = [
         parts.method.as_str(),
         parts.uri.path(),
@@ -250,6 +251,7 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         &remote.map(|r| r.to_string()).unwrap_or_default(),
         &real_ip,
         &remote.map(|r| r.ip().to_string()).unwrap_or_default(),
+        if requester.is_some() { "1" } else { "" },
     ]
     .join("\n");
     let body_text = String::from_utf8_lossy(&bytes).into_owned();
@@ -258,7 +260,7 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         raw_query,
         body_text,
         ctype,
-        requester: parts.extensions.get::<Requester>().cloned().flatten(),
+        requester,
         path_values: values.unwrap_or_default(),
         multipart,
     };

@@ -164,8 +164,9 @@
     constructor(st) {
       this.__st = st;
       this.app = g.$app;
-      this.auth = st.auth || null;
     }
+    get auth() { return "__auth" in this ? this.__auth : (this.__auth = this.__st.auth || null); }
+    set auth(v) { this.__auth = v; }
     get request() { return this.__request || (this.__request = new Request(this.__st)); }
     set request(v) { this.__request = v; }
     get response() { return this.__response || (this.__response = new Response(this.__st.response)); }
@@ -315,6 +316,7 @@
       this.bodyText = bodyText;
       this.context = "default";
       this.response = { status: 0, headers: [], body: "", written: false };
+      if (h[7] !== "1") this.__auth = null;
     }
   }
   for (const k of ["query", "headers", "cookies", "pathValues", "body", "form", "multipart", "auth"]) {
