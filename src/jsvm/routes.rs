@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
 const BODY_LIMIT: usize = 32 << 20;
@@ -277,17 +278,18 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
             response: None,
         })
     });
-    let body_text = request.body_text.clone();
-    ROUTE_REQUEST.with(|r| *r.borrow_mut() = Some(request));
+    let request = Rc::new(request);
+    let outer = ROUTE_REQUEST.with(|r| r.replace(Some(request.clone())));
+    let body_text = &request.body_text;
     let out = if slow.load(Ordering::Relaxed) {
-        super::ops::blocking(|| pool.dispatch_route(&spec, &head, &body_text))
+        super::ops::blocking(|| pool.dispatch_route(&spec, &head, body_text))
     } else {
-        pool.dispatch_route(&spec, &head, &body_text)
+        pool.dispatch_route(&spec, &head, body_text)
     };
     if super::engine::last_call_time() > SLOW_ROUTE {
         slow.store(true, Ordering::Relaxed);
     }
-    ROUTE_REQUEST.with(|r| r.borrow_mut().take());
+    ROUTE_REQUEST.with(|r| r.replace(outer));
     let inner_res = INNER
         .with(|s| s.borrow_mut().take())
         .and_then(|i| i.response);
@@ -353,7 +355,7 @@ fn build_response(
 
 thread_local! {
     /// The request of the JS route running on this thread: its parts load on demand (`request_part`).
-    static ROUTE_REQUEST: RefCell<Option<RouteRequest>> = const { RefCell::new(None) };
+    static ROUTE_REQUEST: RefCell<Option<Rc<RouteRequest>>> = const { RefCell::new(None) };
 }
 
 /// What a JS route's request event can ask for besides the scalars it gets up front.
@@ -456,12 +458,8 @@ impl RouteRequest {
 
 /// A part of the running JS route's request, as JSON text for JS (`null` outside a route).
 pub fn request_part(name: &str) -> String {
-    let v = ROUTE_REQUEST.with(|r| {
-        r.borrow()
-            .as_ref()
-            .map(|req| req.part(name))
-            .unwrap_or(Value::Null)
-    });
+    let req = ROUTE_REQUEST.with(|r| r.borrow().clone());
+    let v = req.map(|req| req.part(name)).unwrap_or(Value::Null);
     super::ops::tag_marked(v.to_string())
 }
 

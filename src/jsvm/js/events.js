@@ -1,5 +1,6 @@
 // Running handlers: the request event of routes and middlewares, hook events, error encoding.
-// `__dispatch(kind, spec, stateJson)` is the one entry point the Rust side calls in an executor.
+// Entry points the Rust side calls in an executor: `__dispatch(kind, spec, stateJson)` (eager hook events,
+// plain callbacks), `__dispatchLazy` (hook events without a request part) and `__dispatchRoute` (JS routes).
 (function (g) {
   "use strict";
   const call = g.__call;
@@ -368,6 +369,15 @@
     }
   }
 
+  // Takes the state after the chain back into the event's values: records keep their identity.
+  function mergeBack(mutable, vals, out) {
+    for (const k of mutable) {
+      if (out[k] === undefined) continue;
+      if (vals[k] instanceof g.Record && out[k] instanceof g.Record) Object.assign(vals[k], out[k]);
+      else vals[k] = out[k];
+    }
+  }
+
   // One JS handler of a core hook: `e.next()` continues the Rust chain.
   function dispatchHook(spec, st) {
     let fn;
@@ -396,15 +406,7 @@
     e.next = () => {
       if (called) return undefined;
       called = true;
-      const out = call("next", dump(), true);
-      for (const k of mutable) {
-        if (out[k] === undefined) continue;
-        if (e[k] instanceof g.Record && out[k] instanceof g.Record) {
-          Object.assign(e[k], out[k]);
-        } else {
-          e[k] = out[k];
-        }
-      }
+      mergeBack(mutable, e, call("next", dump(), true));
       return undefined;
     };
     const prevApp = g.$app;
@@ -424,13 +426,6 @@
   // per event shape: its keys are prototype getters that fetch the state from Rust on first use, and
   // `next` is a prototype method. A handler that only calls `e.next()` moves no state and leaves no
   // garbage cycle behind (no closure per event).
-  function mergeBack(e, vals, out) {
-    for (const k of e.__mutable) {
-      if (out[k] === undefined) continue;
-      if (vals[k] instanceof g.Record && out[k] instanceof g.Record) Object.assign(vals[k], out[k]);
-      else vals[k] = out[k];
-    }
-  }
   function lazyNext() {
     if (this.__called) return undefined;
     this.__called = true;
@@ -440,7 +435,7 @@
       if (r) opFail(r);
       return undefined;
     }
-    mergeBack(this, vals, call("next", this.__dump(), true));
+    mergeBack(this.__mutable, vals, call("next", this.__dump(), true));
     return undefined;
   }
   class LazyHookEvent {
@@ -523,8 +518,7 @@
       const spec = JSON.parse(specJson);
       const st = g.__parseTagged(stJson);
       let out;
-      if (kind === "route") out = dispatchRoute(spec, st);
-      else if (kind === "hook") out = dispatchHook(spec, st);
+      if (kind === "hook") out = dispatchHook(spec, st);
       else out = dispatchPlain(spec);
       return JSON.stringify(enc(out));
     },
