@@ -3666,8 +3666,13 @@ declare namespace filesystem { // types only, not a runtime global
     name: string
     originalName: string
     size: number
-    reader: any
+    /** Where the content comes from; `open()` gives an `io.Reader` (a mail attachment, `toString(r)`). */
+    reader: FileReader
     asMap(): JSONObject
+  }
+
+  interface FileReader {
+    open(): io.Reader
   }
 
   /** A storage client (local or S3). */

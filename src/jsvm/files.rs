@@ -61,6 +61,9 @@ pub fn dispatch(op: &str, a: &[Value]) -> R {
         "fileFromBytes" => Ok(from_bytes(&bytes_arg(a.first()), &s(a, 1), None)),
         "fileFromURL" => from_url(&s(a, 0), a.get(1).and_then(Value::as_f64).unwrap_or(120.0)),
         "fileFromMultipart" => from_multipart(a.first().unwrap_or(&Value::Null)),
+        // an opened reader (`file.reader.open()`) read whole, for `toString(reader)`
+        "readerText" => content(&json!({ "reader": a.first().cloned().unwrap_or(Value::Null) }))
+            .map(|b| Value::String(String::from_utf8_lossy(&b).into_owned())),
         other => Err(format!("unknown native operation {other:?}")),
     }
 }

@@ -1,14 +1,20 @@
 //! Mail in JS: `$app.newMailClient().send(message)`, the `$mails.sendRecord*` helpers, and the mailer
 //! hook events (`onMailerSend`, `onMailerRecord*Send`) as JS sees them. A `MailerMessage` crosses as
-//! `{from: {address, name}, to/cc/bcc: [{address, name}], subject, html, text, headers, …}`.
+//! `{from: {address, name}, to/cc/bcc: [{address, name}], subject, html, text, headers, attachments,
+//! inlineAttachments}`; an attachment is an opened reader (`file.reader.open()`, crossing as
+//! `{__open: reader}`) and, beyond PocketBase (which drops anything but a Go reader), a `$filesystem`
+//! file, its `reader`, a byte array or a string.
 
 use super::bridge;
+use super::files;
 use super::hooks::JsEvent;
 use crate::app::events::{MailerEvent, MailerRecordEvent};
 use crate::app::{App, AppError};
-use crate::mail::Message;
+use crate::mail::{Attachment, Message};
 use crate::services::auth_mail::{self, AuthMail};
 use crate::services::mail_hooks;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
 use serde_json::{json, Value};
 
 /// Recipients as `address` or `Name <address>` (what `mail::Message` takes).
@@ -61,7 +67,76 @@ pub fn message_in(app: &App, v: &Value) -> Message {
         subject: text("subject"),
         html: text("html"),
         text: text("text"),
+        headers: v["headers"]
+            .as_object()
+            .map(|h| {
+                h.iter()
+                    .map(|(k, v)| {
+                        let value = match v {
+                            Value::String(s) => s.clone(),
+                            Value::Null => String::new(),
+                            other => other.to_string(),
+                        };
+                        (k.clone(), value)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        attachments: attachments_in(&v["attachments"], false)
+            .into_iter()
+            .chain(attachments_in(&v["inlineAttachments"], true))
+            .collect(),
     }
+}
+
+/// The content of one attachment value; `None` for what cannot be read as one.
+fn attachment_content(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::String(s) => Some(s.as_bytes().to_vec()),
+        Value::Array(a) => Some(a.iter().map(|x| x.as_u64().unwrap_or(0) as u8).collect()),
+        Value::Object(o) => {
+            let reader = if let Some(r) = o.get("__open") {
+                r.clone()
+            } else if files::is_file(v) {
+                v["reader"].clone()
+            } else if o.contains_key("path") || o.contains_key("bytes") {
+                v.clone()
+            } else {
+                return None;
+            };
+            files::content(&json!({ "reader": reader })).ok()
+        }
+        _ => None,
+    }
+}
+
+fn attachments_in(v: &Value, inline: bool) -> Vec<Attachment> {
+    v.as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(name, v)| {
+                    attachment_content(v).map(|content| Attachment {
+                        name: name.clone(),
+                        content,
+                        inline,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn attachments_out(m: &Message, inline: bool) -> Value {
+    Value::Object(
+        m.attachments
+            .iter()
+            .filter(|a| a.inline == inline)
+            .map(|a| {
+                let reader = json!({ "__open": { "bytes": B64.encode(&a.content) } });
+                (a.name.clone(), reader)
+            })
+            .collect(),
+    )
 }
 
 fn list_out(l: &[String]) -> Value {
@@ -87,9 +162,9 @@ pub fn message_out(m: &Message) -> Value {
         "subject": m.subject,
         "html": m.html,
         "text": m.text,
-        "headers": {},
-        "attachments": {},
-        "inlineAttachments": {},
+        "headers": m.headers.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "attachments": attachments_out(m, false),
+        "inlineAttachments": attachments_out(m, true),
     })
 }
 

@@ -480,7 +480,7 @@ fn dispatch(sh: &Arc<Shared>, op: &str, a: Vec<Value>) -> OpResult {
             Ok(Value::Null)
         }
         "sendMail" | "mailsSend" => super::mails::dispatch(app, op, &a).map_err(OpError::Go),
-        "fileFromPath" | "fileFromBytes" | "fileFromURL" | "fileFromMultipart" => {
+        "fileFromPath" | "fileFromBytes" | "fileFromURL" | "fileFromMultipart" | "readerText" => {
             super::files::dispatch(op, &a).map_err(OpError::Go)
         }
         _ => super::ops_sys::dispatch(op, &a).map_err(OpError::Go),

@@ -1,5 +1,6 @@
-//! Outgoing mail: multipart/alternative messages sent over SMTP (the settings' `smtp` config), piped to
-//! a local `sendmail` when SMTP is off, or logged when neither is available.
+//! Outgoing mail: multipart/alternative messages (inside multipart/mixed when files go with them) sent
+//! over SMTP (the settings' `smtp` config), piped to a local `sendmail` when SMTP is off, or logged
+//! when neither is available.
 
 mod html_text;
 mod layout;
@@ -7,7 +8,9 @@ pub mod template;
 
 pub use html_text::html_to_text;
 
+use crate::files::detect_mime;
 use crate::model::settings::SmtpConfig;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -15,6 +18,15 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// A file sent with a mail: `inline` ones are shown in the body (referenced by `cid:<name>`), the
+/// others are attachments. The content type is sniffed from the content.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attachment {
+    pub name: String,
+    pub content: Vec<u8>,
+    pub inline: bool,
+}
 
 /// One mail to send: the HTML body is sent as is, the text part is `text` or, when that is empty,
 /// generated from the HTML.
@@ -29,6 +41,9 @@ pub struct Message {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// Extra headers (`Reply-To`, `X-…`); one given twice keeps the last value.
+    pub headers: Vec<(String, String)>,
+    pub attachments: Vec<Attachment>,
 }
 
 /// Why a mail could not be sent (the text is what the SMTP client or sendmail reported).
@@ -102,9 +117,28 @@ fn build(msg: &Message) -> Result<lettre::Message, MailError> {
     } else {
         msg.text.clone()
     };
-    builder
-        .multipart(MultiPart::alternative_plain_html(text, msg.html.clone()))
-        .map_err(err)
+    for (name, value) in &msg.headers {
+        let name = HeaderName::new_from_ascii(name.clone())
+            .map_err(|_| MailError(format!("invalid mail header name {name:?}")))?;
+        builder = builder.raw_header(HeaderValue::new(name, value.clone()));
+    }
+    let body = MultiPart::alternative_plain_html(text, msg.html.clone());
+    if msg.attachments.is_empty() {
+        return builder.multipart(body).map_err(err);
+    }
+    let mut mixed = MultiPart::mixed().multipart(body);
+    for a in &msg.attachments {
+        let content_type = ContentType::parse(&detect_mime(&a.content))
+            .or_else(|_| ContentType::parse("application/octet-stream"))
+            .map_err(err)?;
+        let part = if a.inline {
+            lettre::message::Attachment::new_inline_with_name(a.name.clone(), a.name.clone())
+        } else {
+            lettre::message::Attachment::new(a.name.clone())
+        };
+        mixed = mixed.singlepart(part.body(a.content.clone(), content_type));
+    }
+    builder.multipart(mixed).map_err(err)
 }
 
 /// Sends one mail along the route the settings give.
@@ -187,6 +221,31 @@ mod tests {
         assert!(raw.contains("text/plain"), "{raw}");
         assert!(raw.contains("text/html"), "{raw}");
         assert!(raw.contains("Hi [there](http://x/y)"), "{raw}");
+    }
+
+    #[test]
+    fn headers_and_files_make_a_mixed_message() {
+        let msg = Message {
+            from_address: "support@example.com".into(),
+            to: vec!["a@example.com".into()],
+            html: "<p>x</p>".into(),
+            headers: vec![("X-Tag".into(), "one".into())],
+            attachments: vec![Attachment {
+                name: "r.txt".into(),
+                content: b"report".to_vec(),
+                inline: false,
+            }],
+            ..Default::default()
+        };
+        let raw = String::from_utf8(build(&msg).unwrap().formatted()).unwrap();
+        assert!(raw.contains("X-Tag: one"), "{raw}");
+        assert!(raw.contains("multipart/mixed"), "{raw}");
+        assert!(raw.contains("filename=\"r.txt\""), "{raw}");
+        let bad = Message {
+            headers: vec![("Bad Name".into(), "x".into())],
+            ..msg
+        };
+        assert!(build(&bad).is_err());
     }
 
     #[test]

@@ -421,6 +421,11 @@ const MAIL_HOOKS: &str = r#"
 onMailerSend((e) => {
   if (e.message.subject.indexOf("BLOCK") >= 0) { $app.store().set("blocked", true); return; }
   e.message.subject = e.message.subject + " [hooked]";
+  if (e.message.subject.indexOf("Custom") === 0) {
+    $app.store().set("seen", { headers: e.message.headers, attachments: Object.keys(e.message.attachments),
+      inline: Object.keys(e.message.inlineAttachments), text: toString(e.message.attachments["open.txt"]) });
+    e.message.headers["X-Hooked"] = "1";
+  }
   e.next();
 });
 onMailerRecordVerificationSend((e) => {
@@ -442,12 +447,18 @@ routerAdd("POST", "/t/mails", (e) => {
   $app.newMailClient().send(new MailerMessage({
     from: { address: "x@example.com", name: "X" }, to: [{ address: "to@example.com", name: "To Person" }],
     cc: [{ address: "cc@example.com" }], subject: "Custom", html: "<p>hi</p>", text: "plain hi",
+    headers: { "Reply-To": "reply@example.com", "X-Custom": "yes" },
+    attachments: {
+      "open.txt": $filesystem.fileFromBytes(toBytes("opened reader"), "a.txt").reader.open(),
+      "file.txt": $filesystem.fileFromBytes(toBytes("a whole file"), "b.txt"),
+    },
+    inlineAttachments: { "logo.png": $filesystem.fileFromBytes(toBytes("inline text"), "c.txt").reader.open() },
   }));
   $app.newMailClient().send(new MailerMessage({ to: [{ address: "to@example.com" }], subject: "BLOCK me", html: "x" }));
   const st = $app.store();
   return e.json(200, {
     verify: st.get("verify"), otp: st.get("otp"), change: st.get("change"), alert: st.get("alert"),
-    resetOther: st.get("resetOther"), blocked: st.get("blocked"),
+    resetOther: st.get("resetOther"), blocked: st.get("blocked"), seen: st.get("seen"),
   });
 });
 routerAdd("GET", "/t/verifyCount", (e) => e.json(200, { n: $app.store().get("verifyCount") }));
@@ -535,6 +546,44 @@ async fn mails_go_through_the_mailer_hooks() {
         json!(["to@example.com", "cc@example.com"])
     );
     assert_eq!(custom[0]["text"].as_str().unwrap().trim(), "plain hi");
+    // headers and files: onMailerSend saw and changed them; what an opened reader or a file holds is sent
+    assert_eq!(
+        b["seen"],
+        json!({"headers": {"Reply-To": "reply@example.com", "X-Custom": "yes"},
+               "attachments": ["open.txt", "file.txt"], "inline": ["logo.png"], "text": "opened reader"})
+    );
+    let h = &custom[0]["headers"];
+    assert_eq!(
+        (&h["Reply-To"], &h["X-Custom"], &h["X-Hooked"]),
+        (&json!("reply@example.com"), &json!("yes"), &json!("1")),
+        "{h:?}"
+    );
+    assert_eq!(custom[0]["content_type"], "multipart/mixed");
+    assert_eq!(custom[0]["html"], "<p>hi</p>");
+    let mut files: Vec<_> = custom[0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["disposition"].as_str().unwrap(),
+                f["filename"].as_str().unwrap(),
+                f["content_type"].as_str().unwrap(),
+                f["content"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            ("attachment", "file.txt", "text/plain", "a whole file"),
+            ("attachment", "open.txt", "text/plain", "opened reader"),
+            ("inline", "logo.png", "text/plain", "inline text"),
+        ]
+    );
+    // a mail without files stays multipart/alternative
+    assert_eq!(to_user[0]["content_type"], "multipart/alternative");
 
     // mails the API sends go through the same hooks
     let res = s

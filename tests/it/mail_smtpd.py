@@ -19,8 +19,18 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         parts = {}
+        files = []
         for part in msg.walk():
-            if part.get_content_type() in ("text/plain", "text/html"):
+            disposition = part.get_content_disposition()
+            if disposition in ("attachment", "inline"):
+                files.append({
+                    "disposition": disposition,
+                    "filename": part.get_filename(),
+                    "content_id": part.get("Content-ID"),
+                    "content_type": part.get_content_type(),
+                    "content": part.get_payload(decode=True).decode("utf-8", "replace"),
+                })
+            elif part.get_content_type() in ("text/plain", "text/html"):
                 parts[part.get_content_type()] = part.get_content()
         doc = {
             "envelope_from": envelope.mail_from,
@@ -31,6 +41,8 @@ class Handler:
             "content_type": msg.get_content_type(),
             "text": parts.get("text/plain"),
             "html": parts.get("text/html"),
+            "headers": {k: str(v) for k, v in msg.items()},
+            "files": files,
         }
         name = os.path.join(out_dir, "%d.json" % time.time_ns())
         with open(name + ".tmp", "w") as f:

@@ -130,7 +130,7 @@ routerAdd("POST", "/tour/mail", (e) => {
     to: [{ address: user.email() }],
     subject: "Report",
     text: "see attachment",
-    attachments: { "report.txt": $filesystem.fileFromBytes(toBytes("hello"), "report.txt").reader },
+    attachments: { "report.txt": $filesystem.fileFromBytes(toBytes("hello"), "report.txt").reader.open() },
   })
   $app.newMailClient().send(message)
   return e.noContent(204)

@@ -8,9 +8,18 @@
   // ---------- $filesystem ----------
   // A file is plain data (`reader`, `name`, `originalName`, `size`) so it survives every trip to Rust;
   // `name` is the stored name (sanitised, random suffix), `originalName` what it was made from.
+  // `file.reader.open()` gives what Go code takes as an io.Reader: a mail attachment, `toString(r)`
+  class OpenedReader {
+    constructor(src) { this.__open = src; Object.defineProperty(this, "__reader", { value: true }); }
+    __text() { return call("readerText", this.__open); }
+    close() {}
+  }
   class File {
     constructor(d) {
       this.reader = d.reader;
+      if (this.reader && typeof this.reader === "object" && !this.reader.open) {
+        Object.defineProperty(this.reader, "open", { value: () => new OpenedReader(this.reader) });
+      }
       this.name = d.name;
       this.originalName = d.originalName;
       this.size = d.size;

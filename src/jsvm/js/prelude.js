@@ -699,6 +699,7 @@
     if (typeof v === "string") return v;
     if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
     if (v.__reader) return v.__text();
+    if (v.__open) return call("readerText", v.__open); // an opened file reader as plain data
     if (v.__bytes) return call("bytesToString", Array.from(v));
     if (v.__jsonRaw !== undefined) return v.toString();
     return JSON.stringify(v);
@@ -707,6 +708,7 @@
     if (v === null || v === undefined) return markBytes([]);
     if (typeof v === "string") return markBytes(utf8Bytes(v));
     if (v.__reader) return markBytes(utf8Bytes(v.__text()));
+    if (v.__open) return markBytes(utf8Bytes(call("readerText", v.__open)));
     if (Array.isArray(v)) return markBytes(v.slice());
     return markBytes(utf8Bytes(JSON.stringify(v)));
   }
