@@ -1,6 +1,6 @@
 //! Realtime use-cases (spec 05): setting a client's subscriptions and auth, the record event broadcast
-//! (bound to the model hooks, after commit, in commit order) and the auth refresh of spec 04 §8.
-//! Who receives what is in `realtime_payload`.
+//! (bound to the model hooks, computed right after the commit, sent in commit order) and the auth
+//! refresh of spec 04 §8. Who receives what is in `realtime_payload`.
 
 use super::auth_state::Requester;
 use super::realtime_payload::{self, Action, Delivery};
@@ -153,7 +153,7 @@ pub fn bind_hooks(app: &App) {
         PRIORITY,
         |e: &mut ModelEvent, next| {
             if let Model::Record(c, r) = &e.model {
-                broadcast_later(&e.app, c, r, Action::Create);
+                broadcast(&e.app, c, r, Action::Create);
             }
             next.run(e)
         },
@@ -167,7 +167,7 @@ pub fn bind_hooks(app: &App) {
                     if c.is_auth() {
                         e.app.realtime().refresh_auth_record(&c.id, r);
                     }
-                    broadcast_later(&e.app, c, r, Action::Update);
+                    broadcast(&e.app, c, r, Action::Update);
                 }
                 Model::Collection(c) if c.is_auth() => {
                     let c = Arc::new((**c).clone());
@@ -226,8 +226,11 @@ pub fn bind_hooks(app: &App) {
     );
 }
 
-/// Queues the broadcast of a committed create or update on the broker's worker (commit order).
-fn broadcast_later(
+/// Broadcasts a committed create or update. The deliveries are computed at once — this runs right after
+/// the commit, on the writer thread, so the rule checks see the record as this write left it (a later
+/// update or delete cannot hide the event, as in PocketBase, which answers the request only after
+/// this) — and sent by the broker's worker, in commit order.
+fn broadcast(
     app: &App,
     c: &Arc<crate::model::Collection>,
     rec: &crate::model::record::Record,
@@ -238,16 +241,17 @@ fn broadcast_later(
         return;
     }
     let seq = broker.next_event_seq();
-    let (app, c, rec) = (app.clone(), c.clone(), rec.clone());
-    broker.clone().enqueue(move || {
-        let out = app
-            .db()
-            .read_now(|conn| Ok(realtime_payload::compute(&app, conn, &c, &rec, action, seq)));
-        match out {
-            Ok(deliveries) => deliver(app.realtime(), deliveries),
-            Err(e) => tracing::warn!("realtime broadcast failed: {e}"),
+    let out = app
+        .db()
+        .read_now(|conn| Ok(realtime_payload::compute(app, conn, c, rec, action, seq)));
+    match out {
+        Ok(deliveries) if deliveries.is_empty() => {}
+        Ok(deliveries) => {
+            let b = broker.clone();
+            broker.enqueue(move || deliver(&b, deliveries));
         }
-    });
+        Err(e) => tracing::warn!("realtime broadcast failed: {e}"),
+    }
 }
 
 fn deliver(broker: &Broker, deliveries: Vec<Delivery>) {
