@@ -120,6 +120,18 @@ pub struct RecordAuthWithPasswordRequestEvent {
     pub request: RequestData,
 }
 
+/// An auth-record API request other than sign-in by password: auth refresh, verification and password
+/// reset (request and confirm), email change (request and confirm), OTP request and sign-in by OTP.
+/// `record` is the record the request is about (`None` only for an OTP request to an unknown email);
+/// `extra` holds the hook's other values (`newEmail`, the OTP `password`, the `otp` row).
+pub struct RecordAuthActionRequestEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub record: Option<Record>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub request: RequestData,
+}
+
 /// The app is shutting down (or restarting for a hooks reload).
 pub struct TerminateEvent {
     pub app: App,

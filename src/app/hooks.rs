@@ -2,9 +2,9 @@
 
 use super::events::{
     BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent,
-    MailerEvent, MailerRecordEvent, ModelEvent, RecordAuthRequestEvent,
-    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
-    RecordsListRequestEvent, TerminateEvent,
+    MailerEvent, MailerRecordEvent, ModelEvent, RecordAuthActionRequestEvent,
+    RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent,
+    RecordRequestEvent, RecordsListRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -38,6 +38,15 @@ macro_rules! hook_list {
     on_record_auth_request: RecordAuthRequestEvent => "onRecordAuthRequest",
     on_record_auth_with_password_request: RecordAuthWithPasswordRequestEvent => "onRecordAuthWithPasswordRequest",
     on_record_enrich: RecordEnrichEvent => "onRecordEnrich",
+    on_record_auth_refresh_request: RecordAuthActionRequestEvent => "onRecordAuthRefreshRequest",
+    on_record_request_verification_request: RecordAuthActionRequestEvent => "onRecordRequestVerificationRequest",
+    on_record_confirm_verification_request: RecordAuthActionRequestEvent => "onRecordConfirmVerificationRequest",
+    on_record_request_password_reset_request: RecordAuthActionRequestEvent => "onRecordRequestPasswordResetRequest",
+    on_record_confirm_password_reset_request: RecordAuthActionRequestEvent => "onRecordConfirmPasswordResetRequest",
+    on_record_request_email_change_request: RecordAuthActionRequestEvent => "onRecordRequestEmailChangeRequest",
+    on_record_confirm_email_change_request: RecordAuthActionRequestEvent => "onRecordConfirmEmailChangeRequest",
+    on_record_request_otp_request: RecordAuthActionRequestEvent => "onRecordRequestOTPRequest",
+    on_record_auth_with_otp_request: RecordAuthActionRequestEvent => "onRecordAuthWithOTPRequest",
 
     on_collections_list_request: CollectionsListRequestEvent => "onCollectionsListRequest",
     on_collection_view_request: CollectionRequestEvent => "onCollectionViewRequest",

@@ -33,11 +33,12 @@ macro_rules! no_content_handler {
     ($name:ident, $service:path) => {
         pub async fn $name(
             State(app): State<App>,
+            Auth(auth): Auth,
             PathParams(c): PathParams<String>,
             Body(body): Body,
         ) -> Result<StatusCode, ApiError> {
             let c = auth_collection(&app, &c)?;
-            $service(&app, c, &object(body)).await?;
+            $service(&app, c, &object(body), &auth).await?;
             Ok(StatusCode::NO_CONTENT)
         }
     };
@@ -68,12 +69,13 @@ pub async fn request_email_change(
 
 pub async fn request_otp(
     State(app): State<App>,
+    Auth(auth): Auth,
     PathParams(c): PathParams<String>,
     Body(body): Body,
 ) -> Result<Json<Value>, ApiError> {
     let c = auth_collection(&app, &c)?;
     Ok(Json(
-        services::auth_otp::request(&app, c, &object(body)).await?,
+        services::auth_otp::request(&app, c, &object(body), &auth).await?,
     ))
 }
 

@@ -5,8 +5,9 @@ use super::bridge;
 use super::engine::{self, Pool};
 use crate::app::events::{
     BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent, Model,
-    ModelEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent, RecordEnrichEvent,
-    RecordEvent, RecordRequestEvent, RecordsListRequestEvent, RequestData, TerminateEvent,
+    ModelEvent, RecordAuthActionRequestEvent, RecordAuthRequestEvent,
+    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
+    RecordsListRequestEvent, RequestData, TerminateEvent,
 };
 use crate::app::{App, AppError};
 use crate::hook::Hook;
@@ -359,6 +360,51 @@ impl JsEvent for RecordAuthWithPasswordRequestEvent {
         }
         if let Some(v) = st["password"].as_str() {
             self.password = v.to_string();
+        }
+        Ok(())
+    }
+}
+
+impl JsEvent for RecordAuthActionRequestEvent {
+    fn matches(&self, tags: &[String]) -> bool {
+        tag_hit(&self.collection, tags)
+    }
+    fn state(&self) -> Value {
+        let mut st = Map::new();
+        st.insert(
+            "record".into(),
+            self.record
+                .as_ref()
+                .map(|r| bridge::record_out(&self.collection, r))
+                .unwrap_or(Value::Null),
+        );
+        st.insert(
+            "collection".into(),
+            bridge::collection_out(&self.collection),
+        );
+        let mut mutable = vec![json!("record")];
+        for (k, v) in &self.extra {
+            st.insert(k.clone(), v.clone());
+            mutable.push(json!(k));
+        }
+        st.insert("__request".into(), request_state(&self.request));
+        st.insert("__mutable".into(), Value::Array(mutable));
+        Value::Object(st)
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        let app = self.app.clone();
+        match (&st["record"], &mut self.record) {
+            (Value::Null, r) => *r = None,
+            (v, Some(r)) => take_record(&app, v, r)?,
+            (v, None) if v.get("__record").is_some() => {
+                self.record = Some(bridge::record_in(&app, v)?.1);
+            }
+            _ => {}
+        }
+        for (k, v) in self.extra.iter_mut() {
+            if !st[k.as_str()].is_null() {
+                *v = bridge::export_value(&app, &st[k.as_str()]);
+            }
         }
         Ok(())
     }

@@ -4,6 +4,7 @@ use super::auth_forms::{
     body_str, check_email, check_text, find_by_email, invalid, password_matches, token_record,
     update_record,
 };
+use super::auth_hooks;
 use super::auth_mail::{self, AuthMail};
 use super::auth_state::Requester;
 use crate::app::{App, AppError};
@@ -18,6 +19,28 @@ async fn taken(app: &App, c: &Arc<Collection>, email: &str, id: &str) -> Result<
     Ok(find_by_email(app, c, email)
         .await?
         .is_some_and(|r| r.id() != id))
+}
+
+/// Fires an email change hook (`record`, `newEmail`); gives back what the handlers left.
+async fn with_hook(
+    app: &App,
+    pick: auth_hooks::Pick,
+    c: &Arc<Collection>,
+    record: Record,
+    new_email: String,
+    requester: &Requester,
+) -> Result<(Record, String), AppError> {
+    if pick(app.hooks()).is_empty() {
+        return Ok((record, new_email));
+    }
+    let mut extra = Map::new();
+    extra.insert("newEmail".into(), Value::String(new_email.clone()));
+    let ev = auth_hooks::fire(app, pick, c, Some(record.clone()), extra, requester).await?;
+    let new_email = ev.extra["newEmail"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or(new_email);
+    Ok((ev.record.unwrap_or(record), new_email))
 }
 
 /// `POST …/request-email-change`: mails a confirmation link to the new address (synchronously).
@@ -61,10 +84,19 @@ pub async fn request(
         }
     }
     invalid(errors)?;
+    let (record, new_email) = with_hook(
+        app,
+        |h| &h.on_record_request_email_change_request,
+        &c,
+        record.clone(),
+        new_email,
+        requester,
+    )
+    .await?;
     let mail = AuthMail::EmailChange {
         new_email: &new_email,
     };
-    auth_mail::send(app, &c, record, mail).await.map_err(|e| {
+    auth_mail::send(app, &c, &record, mail).await.map_err(|e| {
         tracing::error!("failed to send the email change mail: {e}");
         AppError::bad_request("Failed to request email change.")
     })
@@ -101,6 +133,7 @@ pub async fn confirm(
     app: &App,
     c: Arc<Collection>,
     body: &Map<String, Value>,
+    requester: &Requester,
 ) -> Result<(), AppError> {
     let token = body_str(body, "token");
     let pass = body_str(body, "password");
@@ -134,6 +167,15 @@ pub async fn confirm(
     let Some((record, new_email)) = found else {
         return Err(AppError::bad_request(""));
     };
+    let (record, new_email) = with_hook(
+        app,
+        |h| &h.on_record_confirm_email_change_request,
+        &c,
+        record,
+        new_email,
+        requester,
+    )
+    .await?;
     update_record(
         app,
         &c,

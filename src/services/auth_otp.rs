@@ -7,6 +7,7 @@ use super::auth_forms::{
 use super::auth_mail::{self, AuthMail};
 use super::auth_mfa::{expired, new_row};
 use super::auth_pipeline::{authenticate, SignIn};
+use super::auth_state::Requester;
 use super::record_save;
 use crate::app::{App, AppError};
 use crate::model::auth_options::{random_id, OtpConfig};
@@ -80,13 +81,29 @@ pub async fn request(
     app: &App,
     c: Arc<Collection>,
     body: &Map<String, Value>,
+    requester: &Requester,
 ) -> Result<Value, AppError> {
     let config = otp_config(&c)?.clone();
     let email = body_str(body, "email");
     let mut errors = Errors::new();
     check_email(&mut errors, "email", &email);
     invalid(errors)?;
-    let Some(record) = find_by_email(app, &c, &email).await? else {
+    let found = find_by_email(app, &c, &email).await?;
+    let mut code = random_code(config.length);
+    // the hook sees an unknown email too (record null) and may pick the record and the code
+    let pick: super::auth_hooks::Pick = |h| &h.on_record_request_otp_request;
+    let found = if pick(app.hooks()).is_empty() {
+        found
+    } else {
+        let mut extra = Map::new();
+        extra.insert("password".into(), Value::String(code.clone()));
+        let ev = super::auth_hooks::fire(app, pick, &c, found, extra, requester).await?;
+        if let Some(p) = ev.extra["password"].as_str().filter(|p| !p.is_empty()) {
+            code = p.to_string();
+        }
+        ev.record
+    };
+    let Some(record) = found else {
         return Ok(json!({ "otpId": random_id(15) }));
     };
     let otps = otps(app)?;
@@ -105,7 +122,6 @@ pub async fn request(
             return Ok(json!({ "otpId": newest }));
         }
     }
-    let code = random_code(config.length);
     let (app2, o2, c2, r2, code2) = (
         app.clone(),
         otps.clone(),
@@ -210,6 +226,34 @@ pub async fn auth_with_otp(
         .read(move |conn| store::records::find_by_id(conn, &c2, &rid))
         .await?
         .ok_or_else(failed)?;
+    let pick: super::auth_hooks::Pick = |h| &h.on_record_auth_with_otp_request;
+    let record = if pick(app.hooks()).is_empty() {
+        record
+    } else {
+        let mut extra = Map::new();
+        let otp: Map<String, Value> = [
+            "id",
+            "collectionRef",
+            "recordRef",
+            "sentTo",
+            "created",
+            "updated",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), row.get(k).cloned().unwrap_or(Value::Null)))
+        .collect();
+        extra.insert("otp".into(), Value::Object(otp));
+        let ev = super::auth_hooks::fire(
+            app,
+            pick,
+            &c,
+            Some(record.clone()),
+            extra,
+            sign_in.requester,
+        )
+        .await?;
+        ev.record.unwrap_or(record)
+    };
     if !password_matches(&row, &code).await {
         return Err(failed());
     }

@@ -182,6 +182,8 @@ pub async fn auth_refresh(
         token,
         ..
     } = state;
+    let pick: super::auth_hooks::Pick = |h| &h.on_record_auth_refresh_request;
+    let record = &super::auth_hooks::fire_for(app, pick, &c, record.clone(), requester).await?;
     let token = if claims.refreshable == Some(true) {
         new_auth_token(&c, record).map_err(AppError::internal)?
     } else {

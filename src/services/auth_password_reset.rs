@@ -4,7 +4,9 @@ use super::auth_forms::{
     body_str, check_email, find_by_email, invalid, length_error, resend_key, token_record,
     update_record,
 };
+use super::auth_hooks;
 use super::auth_mail::{self, AuthMail};
+use super::auth_state::Requester;
 use super::auth_verification::RESEND_BLOCK;
 use super::superusers::INSTALLER_EMAIL;
 use crate::app::{App, AppError};
@@ -28,6 +30,7 @@ pub async fn request(
     app: &App,
     c: Arc<Collection>,
     body: &Map<String, Value>,
+    requester: &Requester,
 ) -> Result<(), AppError> {
     password_auth_enabled(&c)?;
     let email = body_str(body, "email");
@@ -37,6 +40,8 @@ pub async fn request(
     let Some(record) = find_by_email(app, &c, &email).await? else {
         return Ok(());
     };
+    let pick: auth_hooks::Pick = |h| &h.on_record_request_password_reset_request;
+    let record = auth_hooks::fire_for(app, pick, &c, record, requester).await?;
     let key = resend_key("passwordReset", &c, &record);
     let installer = c.is_superusers() && email == INSTALLER_EMAIL;
     if installer || app.memo().marked_within(&key, RESEND_BLOCK) {
@@ -66,6 +71,7 @@ pub async fn confirm(
     app: &App,
     c: Arc<Collection>,
     body: &Map<String, Value>,
+    requester: &Requester,
 ) -> Result<(), AppError> {
     let token = body_str(body, "token");
     let pass = body_str(body, "password");
@@ -99,6 +105,8 @@ pub async fn confirm(
     let Some((record, claims)) = found else {
         return Err(AppError::bad_request(""));
     };
+    let pick: auth_hooks::Pick = |h| &h.on_record_confirm_password_reset_request;
+    let record = auth_hooks::fire_for(app, pick, &c, record, requester).await?;
     let verify =
         !record.get_bool("verified") && claims.email.as_deref() == Some(record.get_str("email"));
     update_record(

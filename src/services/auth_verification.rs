@@ -4,7 +4,9 @@ use super::auth_forms::{
     body_str, check_email, find_by_email, invalid, random_password, resend_key, token_record,
     update_record,
 };
+use super::auth_hooks;
 use super::auth_mail::{self, AuthMail};
+use super::auth_state::Requester;
 use crate::app::{App, AppError};
 use crate::auth::token::{decode_unchecked, TokenType};
 use crate::model::{Collection, Errors, ValidationError};
@@ -20,6 +22,7 @@ pub async fn request(
     app: &App,
     c: Arc<Collection>,
     body: &Map<String, Value>,
+    requester: &Requester,
 ) -> Result<(), AppError> {
     if c.is_superusers() {
         return Err(AppError::bad_request(
@@ -33,6 +36,8 @@ pub async fn request(
     let Some(record) = find_by_email(app, &c, &email).await? else {
         return Ok(());
     };
+    let pick: auth_hooks::Pick = |h| &h.on_record_request_verification_request;
+    let record = auth_hooks::fire_for(app, pick, &c, record, requester).await?;
     let key = resend_key("verification", &c, &record);
     if record.get_bool("verified") || app.memo().marked_within(&key, RESEND_BLOCK) {
         return Ok(());
@@ -52,6 +57,7 @@ pub async fn confirm(
     app: &App,
     c: Arc<Collection>,
     body: &Map<String, Value>,
+    requester: &Requester,
 ) -> Result<(), AppError> {
     let token = body_str(body, "token");
     let mut errors = Errors::new();
@@ -89,6 +95,8 @@ pub async fn confirm(
             return invalid(errors);
         }
     };
+    let pick: auth_hooks::Pick = |h| &h.on_record_confirm_verification_request;
+    let record = auth_hooks::fire_for(app, pick, &c, record, requester).await?;
     if record.get_bool("verified") {
         return Ok(());
     }

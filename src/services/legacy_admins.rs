@@ -188,7 +188,7 @@ pub async fn request_password_reset(app: &App, body: &Map<String, Value>) -> Res
     let c = app
         .find_collection("_superusers")
         .ok_or_else(AppError::not_found)?;
-    super::auth_password_reset::request(app, c, body).await
+    super::auth_password_reset::request(app, c, body, &None).await
 }
 
 /// `POST /api/admins/confirm-password-reset` (`{token, password, passwordConfirm}`): a

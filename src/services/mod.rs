@@ -5,6 +5,7 @@ pub mod auth_anonymous;
 pub mod auth_cleanup;
 pub mod auth_email_change;
 pub mod auth_forms;
+pub mod auth_hooks;
 pub mod auth_impersonate;
 pub mod auth_mail;
 pub mod auth_methods;

@@ -657,3 +657,183 @@ async fn templates_render_go_html_template_syntax() {
     ]);
     assert_eq!(res.body, want);
 }
+
+const AUTH_HOOKS: &str = r#"
+// handlers do not see a file's top-level names: each one reaches the helper through require
+onRecordAuthRefreshRequest((e) => {
+  require(`${__hooks}/log.js`).log("refresh", { email: e.record.email(), auth: e.auth ? e.auth.email() : null, collection: e.collection.name });
+  e.record.set("name", "from hook");
+  e.next();
+}, "users");
+onRecordRequestVerificationRequest((e) => { require(`${__hooks}/log.js`).log("requestVerification", e.record.email()); e.next(); });
+onRecordConfirmVerificationRequest((e) => { require(`${__hooks}/log.js`).log("confirmVerification", e.record.verified()); e.next(); });
+// no e.next(): the mail is not sent and the request ends with an empty 200
+onRecordRequestPasswordResetRequest((e) => { require(`${__hooks}/log.js`).log("requestPasswordReset", e.record.email()); });
+onRecordConfirmPasswordResetRequest((e) => { require(`${__hooks}/log.js`).log("confirmPasswordReset", e.record.email()); e.next(); });
+onRecordRequestEmailChangeRequest((e) => { require(`${__hooks}/log.js`).log("requestEmailChange", e.newEmail); e.next(); });
+onRecordConfirmEmailChangeRequest((e) => { require(`${__hooks}/log.js`).log("confirmEmailChange", e.newEmail); e.newEmail = "hooked@example.com"; e.next(); });
+onRecordRequestOTPRequest((e) => {
+  require(`${__hooks}/log.js`).log(e.record ? "requestOTP" : "requestOTPUnknown", e.password.length);
+  e.password = "424242";
+  e.next();
+});
+onRecordAuthWithOTPRequest((e) => { require(`${__hooks}/log.js`).log("authWithOTP", { otp: e.otp.id, email: e.record.email() }); e.next(); });
+onRecordAuthWithOTPRequest((e) => { throw new BadRequestError("tagged for another collection"); }, "other");
+routerAdd("GET", "/t/log", (e) => e.json(200, $app.store().get("log") || {}));
+routerAdd("GET", "/t/tokens/{email}", (e) => {
+  const r = $app.findAuthRecordByEmail("users", e.request.pathValue("email"));
+  return e.json(200, { v: r.newVerificationToken(), p: r.newPasswordResetToken(), c: r.newEmailChangeToken("new@example.com") });
+});
+"#;
+
+const AUTH_HOOKS_LOG: &str = r#"
+module.exports = { log: (k, v) => { const all = $app.store().get("log") || {}; all[k] = v; $app.store().set("log", all); } };
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn auth_request_hooks_fire_and_change_what_the_action_uses() {
+    let smtpd = Smtpd::start();
+    let (s, _tmp) = start(&[("auth.pb.js", AUTH_HOOKS), ("log.js", AUTH_HOOKS_LOG)]).await;
+    let admin = s.admin_token().await;
+    let res = s
+        .req(
+            "PATCH",
+            "/api/settings",
+            Some(&admin),
+            Some(json!({"smtp": {"enabled": true, "host": "127.0.0.1", "port": smtpd.port}})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = s
+        .req(
+            "PATCH",
+            "/api/collections/users",
+            Some(&admin),
+            Some(json!({"otp": {"enabled": true}})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let users = "/api/collections/users";
+    let post = |path: &str, token: Option<&str>, body: Value| {
+        let path = format!("{users}/{path}");
+        let token = token.map(str::to_string);
+        let s = &s;
+        async move { s.req("POST", &path, token.as_deref(), Some(body)).await }
+    };
+    let res = post(
+        "records",
+        None,
+        json!({"email": "u@example.com", "password": "1234567890", "passwordConfirm": "1234567890"}),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let id = res.body["id"].as_str().unwrap().to_string();
+    let res = post(
+        "auth-with-password",
+        None,
+        json!({"identity": "u@example.com", "password": "1234567890"}),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let token = res.body["token"].as_str().unwrap().to_string();
+
+    // auth refresh answers with the record as the handler left it
+    let res = post("auth-refresh", Some(&token), json!({})).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(res.body["record"]["name"], "from hook");
+
+    let res = post(
+        "request-verification",
+        None,
+        json!({"email": "u@example.com"}),
+    )
+    .await;
+    assert_eq!(res.status, 204, "{:?}", res.body);
+    smtpd.wait_for("u@example.com", "Verify", 1).await;
+    let tokens = s.get("/t/tokens/u@example.com", None).await.body;
+    let res = post("confirm-verification", None, json!({"token": tokens["v"]})).await;
+    assert_eq!(res.status, 204, "{:?}", res.body);
+
+    // the handler did not call e.next(): no mail, an empty 200
+    let res = post(
+        "request-password-reset",
+        None,
+        json!({"email": "u@example.com"}),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+
+    let res = post(
+        "request-email-change",
+        Some(&token),
+        json!({"newEmail": "new@example.com"}),
+    )
+    .await;
+    assert_eq!(res.status, 204, "{:?}", res.body);
+    let res = post(
+        "confirm-email-change",
+        None,
+        json!({"token": tokens["c"], "password": "1234567890"}),
+    )
+    .await;
+    assert_eq!(res.status, 204, "{:?}", res.body);
+    let rec = s
+        .get(&format!("{users}/records/{id}"), Some(&admin))
+        .await
+        .body;
+    assert_eq!(
+        (&rec["email"], &rec["verified"]),
+        (&json!("hooked@example.com"), &json!(true)),
+        "the email the handler picked was set"
+    );
+
+    let tokens = s.get("/t/tokens/hooked@example.com", None).await.body;
+    let res = post(
+        "confirm-password-reset",
+        None,
+        json!({"token": tokens["p"], "password": "abcdefghij", "passwordConfirm": "abcdefghij"}),
+    )
+    .await;
+    assert_eq!(res.status, 204, "{:?}", res.body);
+
+    // OTP: the code the handler set is the one that signs in
+    let res = post("request-otp", None, json!({"email": "nobody@example.com"})).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = post("request-otp", None, json!({"email": "hooked@example.com"})).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let otp_id = res.body["otpId"].as_str().unwrap().to_string();
+    let mail = smtpd.wait_for("hooked@example.com", "OTP", 1).await;
+    assert!(
+        mail["html"].as_str().unwrap().contains("424242"),
+        "{mail:?}"
+    );
+    let res = post(
+        "auth-with-otp",
+        None,
+        json!({"otpId": otp_id, "password": "424242"}),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(res.body["record"]["email"], "hooked@example.com");
+
+    let log = s.get("/t/log", None).await.body;
+    assert_eq!(
+        log,
+        json!({
+            "refresh": {"email": "u@example.com", "auth": "u@example.com", "collection": "users"},
+            "requestVerification": "u@example.com",
+            "confirmVerification": false,
+            "requestPasswordReset": "u@example.com",
+            "requestEmailChange": "new@example.com",
+            "confirmEmailChange": "new@example.com",
+            "confirmPasswordReset": "hooked@example.com",
+            "requestOTPUnknown": 8,
+            "requestOTP": 8,
+            "authWithOTP": {"otp": otp_id, "email": "hooked@example.com"},
+        })
+    );
+    assert!(
+        smtpd.mails_to("u@example.com", "Reset").is_empty(),
+        "the stopped password reset sent a mail"
+    );
+}
