@@ -132,6 +132,27 @@ pub struct RecordAuthActionRequestEvent {
     pub request: RequestData,
 }
 
+/// `GET /api/settings`: `settings` is what the superuser gets (without its secrets).
+pub struct SettingsListRequestEvent {
+    pub app: App,
+    pub settings: crate::model::settings::Settings,
+    pub request: RequestData,
+}
+
+/// `PATCH /api/settings` with the body merged, before it is validated and stored: `new_settings` is
+/// what gets saved.
+pub struct SettingsUpdateRequestEvent {
+    pub app: App,
+    pub old_settings: crate::model::settings::Settings,
+    pub new_settings: crate::model::settings::Settings,
+    pub request: RequestData,
+}
+
+/// The running app took new settings (after every stored change).
+pub struct SettingsReloadEvent {
+    pub app: App,
+}
+
 /// The app is shutting down (or restarting for a hooks reload).
 pub struct TerminateEvent {
     pub app: App,

@@ -4,7 +4,8 @@ use super::events::{
     BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent,
     MailerEvent, MailerRecordEvent, ModelEvent, RecordAuthActionRequestEvent,
     RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent,
-    RecordRequestEvent, RecordsListRequestEvent, TerminateEvent,
+    RecordRequestEvent, RecordsListRequestEvent, SettingsListRequestEvent, SettingsReloadEvent,
+    SettingsUpdateRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -47,6 +48,10 @@ macro_rules! hook_list {
     on_record_confirm_email_change_request: RecordAuthActionRequestEvent => "onRecordConfirmEmailChangeRequest",
     on_record_request_otp_request: RecordAuthActionRequestEvent => "onRecordRequestOTPRequest",
     on_record_auth_with_otp_request: RecordAuthActionRequestEvent => "onRecordAuthWithOTPRequest",
+
+    on_settings_list_request: SettingsListRequestEvent => "onSettingsListRequest",
+    on_settings_update_request: SettingsUpdateRequestEvent => "onSettingsUpdateRequest",
+    on_settings_reload: SettingsReloadEvent => "onSettingsReload",
 
     on_collections_list_request: CollectionsListRequestEvent => "onCollectionsListRequest",
     on_collection_view_request: CollectionRequestEvent => "onCollectionViewRequest",

@@ -7,7 +7,8 @@ use crate::app::events::{
     BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent, Model,
     ModelEvent, RecordAuthActionRequestEvent, RecordAuthRequestEvent,
     RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
-    RecordsListRequestEvent, RequestData, TerminateEvent,
+    RecordsListRequestEvent, RequestData, SettingsListRequestEvent, SettingsReloadEvent,
+    SettingsUpdateRequestEvent, TerminateEvent,
 };
 use crate::app::{App, AppError};
 use crate::hook::Hook;
@@ -406,6 +407,68 @@ impl JsEvent for RecordAuthActionRequestEvent {
                 *v = bridge::export_value(&app, &st[k.as_str()]);
             }
         }
+        Ok(())
+    }
+}
+
+fn settings_out(s: &crate::model::settings::Settings) -> Value {
+    json!({ "__settings": s.to_stored() })
+}
+
+/// Settings a handler changed (JS sees them as a plain object): merged over `into` like a PATCH body;
+/// what cannot be read is an error, as a bad PATCH body is.
+fn take_settings(v: &Value, into: &mut crate::model::settings::Settings) -> Result<(), AppError> {
+    let v = v.get("__settings").unwrap_or(v);
+    if !v.is_object() {
+        return Ok(());
+    }
+    *into = into.apply_patch(v).map_err(|_| {
+        AppError::bad_request("An error occurred while loading the submitted data.")
+    })?;
+    Ok(())
+}
+
+impl JsEvent for SettingsListRequestEvent {
+    fn matches(&self, _tags: &[String]) -> bool {
+        true
+    }
+    fn state(&self) -> Value {
+        json!({
+            "settings": settings_out(&self.settings),
+            "__request": request_state(&self.request),
+            "__mutable": ["settings"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        take_settings(&st["settings"], &mut self.settings)
+    }
+}
+
+impl JsEvent for SettingsUpdateRequestEvent {
+    fn matches(&self, _tags: &[String]) -> bool {
+        true
+    }
+    fn state(&self) -> Value {
+        json!({
+            "oldSettings": settings_out(&self.old_settings),
+            "newSettings": settings_out(&self.new_settings),
+            "__request": request_state(&self.request),
+            "__mutable": ["newSettings"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        take_settings(&st["newSettings"], &mut self.new_settings)
+    }
+}
+
+impl JsEvent for SettingsReloadEvent {
+    fn matches(&self, _tags: &[String]) -> bool {
+        true
+    }
+    fn state(&self) -> Value {
+        json!({ "__mutable": [] })
+    }
+    fn apply(&mut self, _st: &Value) -> Result<(), AppError> {
         Ok(())
     }
 }

@@ -1,5 +1,8 @@
 //! Reading and changing the app settings (`/api/settings`).
 
+use crate::app::events::{
+    RequestData, SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent,
+};
 use crate::app::{App, AppError};
 use crate::files;
 use crate::model::settings::parse_patch_body;
@@ -7,8 +10,37 @@ use crate::model::{Errors, ValidationError};
 use crate::store;
 use serde_json::Value;
 
-/// `PATCH /api/settings`: merge, validate, store, apply.
-pub async fn patch(app: &App, raw: &[u8]) -> Result<Value, AppError> {
+/// `GET /api/settings` (through `onSettingsListRequest`).
+pub async fn list(app: &App, request: RequestData) -> Result<Value, AppError> {
+    let settings = app.settings().as_ref().clone();
+    if app.hooks().on_settings_list_request.is_empty() {
+        return Ok(settings.to_public());
+    }
+    let ev = SettingsListRequestEvent {
+        app: app.clone(),
+        settings,
+        request,
+    };
+    let ev = super::hook_run::trigger_detached(app, |h| &h.on_settings_list_request, ev)
+        .await?
+        .ok_or(AppError::Stopped)?;
+    Ok(ev.settings.to_public())
+}
+
+/// `onSettingsReload`, once the running app has the new settings.
+fn reloaded(app: &App) {
+    if app.hooks().on_settings_reload.is_empty() {
+        return;
+    }
+    let mut ev = SettingsReloadEvent { app: app.clone() };
+    let run = || app.hooks().on_settings_reload.trigger(&mut ev, |_| Ok(()));
+    if let Err(e) = super::hook_run::blocking(run) {
+        tracing::warn!("an onSettingsReload handler failed: {e}");
+    }
+}
+
+/// `PATCH /api/settings`: merge, `onSettingsUpdateRequest`, validate, store, apply.
+pub async fn patch(app: &App, raw: &[u8], request: RequestData) -> Result<Value, AppError> {
     let load_error =
         || AppError::bad_request("An error occurred while loading the submitted data.");
     let body = if raw.iter().all(u8::is_ascii_whitespace) {
@@ -21,6 +53,20 @@ pub async fn patch(app: &App, raw: &[u8]) -> Result<Value, AppError> {
     }
     let current = app.settings();
     let next = current.apply_patch(&body).map_err(|_| load_error())?;
+    let next = if app.hooks().on_settings_update_request.is_empty() {
+        next
+    } else {
+        let ev = SettingsUpdateRequestEvent {
+            app: app.clone(),
+            old_settings: current.as_ref().clone(),
+            new_settings: next,
+            request,
+        };
+        super::hook_run::trigger_detached(app, |h| &h.on_settings_update_request, ev)
+            .await?
+            .ok_or(AppError::Stopped)?
+            .new_settings
+    };
     next.validate().map_err(|data| {
         AppError::validation("An error occurred while saving the new settings.", data)
     })?;
@@ -36,6 +82,7 @@ pub async fn patch(app: &App, raw: &[u8]) -> Result<Value, AppError> {
     if storage_changed {
         app.reload_files().await?;
     }
+    reloaded(app);
     if let Err(e) = store::logs::prune(app.aux_db(), max_days, min_level).await {
         tracing::warn!("pruning logs failed: {e}");
     }
@@ -55,7 +102,10 @@ pub fn save_in(app: &App, tx: &store::Tx, body: &Value) -> Result<(), AppError> 
     let stored = app.encode_settings(&next)?;
     store::params::set_raw(tx, "settings", &stored)?;
     let app2 = app.clone();
-    tx.after_commit(move || app2.set_settings(next));
+    tx.after_commit(move || {
+        app2.set_settings(next);
+        reloaded(&app2);
+    });
     Ok(())
 }
 

@@ -837,3 +837,51 @@ async fn auth_request_hooks_fire_and_change_what_the_action_uses() {
         "the stopped password reset sent a mail"
     );
 }
+
+const SETTINGS_HOOKS: &str = r#"
+onSettingsListRequest((e) => { e.settings.meta.appName = "Listed " + e.settings.meta.appName; e.next(); });
+onSettingsUpdateRequest((e) => {
+  $app.store().set("update", { old: e.oldSettings.meta.appName, new: e.newSettings.meta.appName, auth: e.auth.email() });
+  e.newSettings.meta.appURL = "http://hooked.test";
+  e.next();
+});
+onSettingsReload((e) => { $app.store().set("reloads", ($app.store().get("reloads") || 0) + 1); e.next(); });
+routerAdd("GET", "/t/settings", (e) => e.json(200, {
+  update: $app.store().get("update"), reloads: $app.store().get("reloads"), appName: $app.settings().meta.appName,
+}));
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn settings_hooks_change_what_is_listed_and_saved() {
+    let (s, _tmp) = start(&[("settings.pb.js", SETTINGS_HOOKS)]).await;
+    let admin = s.admin_token().await;
+    let res = s
+        .req(
+            "PATCH",
+            "/api/settings",
+            Some(&admin),
+            Some(json!({"meta": {"appName": "Renamed"}})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(res.body["meta"]["appURL"], "http://hooked.test");
+    assert_eq!(res.body["meta"]["appName"], "Renamed");
+    let res = s.get("/api/settings", Some(&admin)).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(res.body["meta"]["appName"], "Listed Renamed");
+    assert_eq!(res.body["meta"]["appURL"], "http://hooked.test");
+    assert!(
+        res.body["smtp"].get("password").is_none(),
+        "secrets stay out: {:?}",
+        res.body["smtp"]
+    );
+    let seen = s.get("/t/settings", None).await.body;
+    assert_eq!(seen["update"]["new"], "Renamed");
+    assert_eq!(seen["update"]["auth"], crate::support::ADMIN_EMAIL);
+    assert_ne!(seen["update"]["old"], "Renamed");
+    assert_eq!(seen["reloads"], 1);
+    assert_eq!(
+        seen["appName"], "Renamed",
+        "listing changed only the answer"
+    );
+}
