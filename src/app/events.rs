@@ -153,6 +153,27 @@ pub struct SettingsReloadEvent {
     pub app: App,
 }
 
+/// A file download (`GET /api/files/…`) once access is checked: `served_path`/`served_name` are the
+/// stored object and the name it is served under (a thumb's when one was asked for).
+pub struct FileDownloadRequestEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub record: Record,
+    pub file_field: serde_json::Value,
+    pub served_path: String,
+    pub served_name: String,
+    pub request: RequestData,
+}
+
+/// `POST /api/files/token`: `token` is the file token the signed-in `record` gets.
+pub struct FileTokenRequestEvent {
+    pub app: App,
+    pub collection: Arc<Collection>,
+    pub record: Record,
+    pub token: String,
+    pub request: RequestData,
+}
+
 /// The app is shutting down (or restarting for a hooks reload).
 pub struct TerminateEvent {
     pub app: App,

@@ -2,10 +2,10 @@
 
 use super::events::{
     BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent,
-    MailerEvent, MailerRecordEvent, ModelEvent, RecordAuthActionRequestEvent,
-    RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent,
-    RecordRequestEvent, RecordsListRequestEvent, SettingsListRequestEvent, SettingsReloadEvent,
-    SettingsUpdateRequestEvent, TerminateEvent,
+    FileDownloadRequestEvent, FileTokenRequestEvent, MailerEvent, MailerRecordEvent, ModelEvent,
+    RecordAuthActionRequestEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent,
+    RecordEnrichEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent,
+    SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -48,6 +48,9 @@ macro_rules! hook_list {
     on_record_confirm_email_change_request: RecordAuthActionRequestEvent => "onRecordConfirmEmailChangeRequest",
     on_record_request_otp_request: RecordAuthActionRequestEvent => "onRecordRequestOTPRequest",
     on_record_auth_with_otp_request: RecordAuthActionRequestEvent => "onRecordAuthWithOTPRequest",
+
+    on_file_download_request: FileDownloadRequestEvent => "onFileDownloadRequest",
+    on_file_token_request: FileTokenRequestEvent => "onFileTokenRequest",
 
     on_settings_list_request: SettingsListRequestEvent => "onSettingsListRequest",
     on_settings_update_request: SettingsUpdateRequestEvent => "onSettingsUpdateRequest",

@@ -178,7 +178,7 @@ pub async fn download(
 }
 
 /// `POST /api/files/token`.
-pub async fn token(Auth(auth): Auth) -> Result<Json<Value>, ApiError> {
-    let token = file_access::file_token(&auth)?;
+pub async fn token(State(app): State<App>, Auth(auth): Auth) -> Result<Json<Value>, ApiError> {
+    let token = file_access::file_token_request(&app, &auth).await?;
     Ok(Json(json!({ "token": token })))
 }

@@ -4,11 +4,11 @@
 use super::bridge;
 use super::engine::{self, Pool};
 use crate::app::events::{
-    BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent, Model,
-    ModelEvent, RecordAuthActionRequestEvent, RecordAuthRequestEvent,
-    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
-    RecordsListRequestEvent, RequestData, SettingsListRequestEvent, SettingsReloadEvent,
-    SettingsUpdateRequestEvent, TerminateEvent,
+    BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent,
+    FileDownloadRequestEvent, FileTokenRequestEvent, Model, ModelEvent,
+    RecordAuthActionRequestEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent,
+    RecordEnrichEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent, RequestData,
+    SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent, TerminateEvent,
 };
 use crate::app::{App, AppError};
 use crate::hook::Hook;
@@ -406,6 +406,53 @@ impl JsEvent for RecordAuthActionRequestEvent {
             if !st[k.as_str()].is_null() {
                 *v = bridge::export_value(&app, &st[k.as_str()]);
             }
+        }
+        Ok(())
+    }
+}
+
+impl JsEvent for FileDownloadRequestEvent {
+    fn matches(&self, tags: &[String]) -> bool {
+        tag_hit(&self.collection, tags)
+    }
+    fn state(&self) -> Value {
+        json!({
+            "collection": bridge::collection_out(&self.collection),
+            "record": bridge::record_out(&self.collection, &self.record),
+            "fileField": self.file_field,
+            "servedPath": self.served_path,
+            "servedName": self.served_name,
+            "__request": request_state(&self.request),
+            "__mutable": ["servedPath", "servedName"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        if let Some(p) = st["servedPath"].as_str() {
+            self.served_path = p.to_string();
+        }
+        if let Some(n) = st["servedName"].as_str() {
+            self.served_name = n.to_string();
+        }
+        Ok(())
+    }
+}
+
+impl JsEvent for FileTokenRequestEvent {
+    fn matches(&self, tags: &[String]) -> bool {
+        tag_hit(&self.collection, tags)
+    }
+    fn state(&self) -> Value {
+        json!({
+            "collection": bridge::collection_out(&self.collection),
+            "record": bridge::record_out(&self.collection, &self.record),
+            "token": self.token,
+            "__request": request_state(&self.request),
+            "__mutable": ["token"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        if let Some(t) = st["token"].as_str() {
+            self.token = t.to_string();
         }
         Ok(())
     }

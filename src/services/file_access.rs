@@ -4,6 +4,7 @@
 
 use super::auth_state::{load_token, Requester};
 use super::rules::{self, RequestInfo};
+use crate::app::events::{FileDownloadRequestEvent, FileTokenRequestEvent};
 use crate::app::{App, AppError};
 use crate::auth::token::{self, TokenType};
 use crate::files::{self, StoredObject, DEFAULT_THUMBS, THUMB_SOURCE_TYPES};
@@ -222,8 +223,9 @@ pub async fn download(app: &App, req: DownloadRequest) -> Result<Download, AppEr
     let FieldKind::File(options) = &field.kind else {
         return Err(AppError::not_found());
     };
+    let mut requester = None;
     if options.protected {
-        let requester = file_requester(app, req.token.as_deref(), &req.ip).await;
+        requester = file_requester(app, req.token.as_deref(), &req.ip).await;
         if !can_access(app, &c, record.id(), &requester, req.info.clone()).await {
             return Err(AppError::not_found());
         }
@@ -254,6 +256,21 @@ pub async fn download(app: &App, req: DownloadRequest) -> Result<Download, AppEr
             }
         }
     }
+    if !app.hooks().on_file_download_request.is_empty() {
+        let ev = FileDownloadRequestEvent {
+            app: app.clone(),
+            collection: c.clone(),
+            file_field: serde_json::to_value(field).unwrap_or_default(),
+            record,
+            served_path: served.0,
+            served_name: served.1,
+            request: super::record_write::request_data(&requester, &req.info),
+        };
+        let ev = super::hook_run::trigger_detached(app, |h| &h.on_file_download_request, ev)
+            .await?
+            .ok_or(AppError::Stopped)?;
+        served = (ev.served_path, ev.served_name);
+    }
     let object = store
         .get(&served.0)
         .await
@@ -264,7 +281,27 @@ pub async fn download(app: &App, req: DownloadRequest) -> Result<Download, AppEr
     })
 }
 
-/// `POST /api/files/token`: a short-lived `file` token for the signed-in record.
+/// `POST /api/files/token` through `onFileTokenRequest`.
+pub async fn file_token_request(app: &App, requester: &Requester) -> Result<String, AppError> {
+    let token = file_token(requester)?;
+    let (Some(auth), false) = (requester, app.hooks().on_file_token_request.is_empty()) else {
+        return Ok(token);
+    };
+    let info = rules::request_info(requester, "POST", "default");
+    let ev = FileTokenRequestEvent {
+        app: app.clone(),
+        collection: auth.collection.clone(),
+        record: auth.record.clone(),
+        token,
+        request: super::record_write::request_data(requester, &info),
+    };
+    let ev = super::hook_run::trigger_detached(app, |h| &h.on_file_token_request, ev)
+        .await?
+        .ok_or(AppError::Stopped)?;
+    Ok(ev.token)
+}
+
+/// A short-lived `file` token for the signed-in record.
 pub fn file_token(requester: &Requester) -> Result<String, AppError> {
     let auth = requester.as_ref().ok_or_else(|| {
         AppError::Unauthorized("The request requires valid record authorization token.".into())

@@ -885,3 +885,81 @@ async fn settings_hooks_change_what_is_listed_and_saved() {
         "listing changed only the answer"
     );
 }
+
+const FILE_HOOKS: &str = r#"
+onFileDownloadRequest((e) => {
+  $app.store().set("download", { name: e.servedName, field: e.fileField.name, title: e.record.get("title"),
+    collection: e.collection.name, pathEnds: e.servedPath.endsWith("/" + e.servedName) });
+  e.servedName = "renamed.txt";
+  e.next();
+}, "docs");
+onFileDownloadRequest((e) => { throw new BadRequestError("tagged for another collection"); }, "other");
+onFileTokenRequest((e) => { $app.store().set("token", e.record.email()); e.token = "custom-" + e.token.length; e.next(); });
+routerAdd("POST", "/t/mkdoc", (e) => {
+  const r = new Record($app.findCollectionByNameOrId("docs"));
+  r.set("title", "hello");
+  r.set("one", $filesystem.fileFromBytes(toBytes("file body"), "a.txt"));
+  $app.save(r);
+  return e.json(200, { id: r.id, one: r.get("one") });
+});
+routerAdd("GET", "/t/files", (e) => e.json(200, { download: $app.store().get("download"), token: $app.store().get("token") }));
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn file_hooks_see_the_download_and_change_the_token() {
+    let (s, _tmp) = start(&[("files.pb.js", FILE_HOOKS)]).await;
+    let cid = create_docs(&s).await;
+    let doc = s.req("POST", "/t/mkdoc", None, None).await;
+    assert_eq!(doc.status, 200, "{:?}", doc.body);
+    let (id, one) = (
+        doc.body["id"].as_str().unwrap(),
+        doc.body["one"].as_str().unwrap(),
+    );
+    let res = s
+        .client
+        .get(format!("{}/api/files/{cid}/{id}/{one}", s.url))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(res.status().as_u16(), 200);
+    let disposition = res
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(disposition.contains("renamed.txt"), "{disposition}");
+    assert_eq!(res.text().await.unwrap(), "file body");
+
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/users/records",
+            None,
+            Some(json!({"email": "f@example.com", "password": "1234567890", "passwordConfirm": "1234567890"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/users/auth-with-password",
+            None,
+            Some(json!({"identity": "f@example.com", "password": "1234567890"})),
+        )
+        .await;
+    let user = res.body["token"].as_str().unwrap().to_string();
+    let res = s.req("POST", "/api/files/token", Some(&user), None).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let token = res.body["token"].as_str().unwrap();
+    assert!(token.starts_with("custom-"), "{token}");
+
+    let seen = s.get("/t/files", None).await.body;
+    assert_eq!(
+        seen,
+        json!({
+            "download": {"name": one, "field": "one", "title": "hello", "collection": "docs", "pathEnds": true},
+            "token": "f@example.com",
+        })
+    );
+}
