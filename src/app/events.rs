@@ -174,6 +174,14 @@ pub struct FileTokenRequestEvent {
     pub request: RequestData,
 }
 
+/// `POST /api/batch` once its size is checked, before any sub-request runs: `batch` holds the
+/// sub-requests (`{method, url, headers, body}`) as they will run.
+pub struct BatchRequestEvent {
+    pub app: App,
+    pub batch: Vec<serde_json::Value>,
+    pub request: RequestData,
+}
+
 /// The app is shutting down (or restarting for a hooks reload).
 pub struct TerminateEvent {
     pub app: App,

@@ -1,11 +1,12 @@
 //! The one table of every hook: it yields the `Hooks` struct and the list of JS names (`HOOK_NAMES`).
 
 use super::events::{
-    BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent,
-    FileDownloadRequestEvent, FileTokenRequestEvent, MailerEvent, MailerRecordEvent, ModelEvent,
-    RecordAuthActionRequestEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent,
-    RecordEnrichEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent,
-    SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent, TerminateEvent,
+    BatchRequestEvent, BootstrapEvent, CollectionEvent, CollectionRequestEvent,
+    CollectionsListRequestEvent, FileDownloadRequestEvent, FileTokenRequestEvent, MailerEvent,
+    MailerRecordEvent, ModelEvent, RecordAuthActionRequestEvent, RecordAuthRequestEvent,
+    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
+    RecordsListRequestEvent, SettingsListRequestEvent, SettingsReloadEvent,
+    SettingsUpdateRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -49,6 +50,7 @@ macro_rules! hook_list {
     on_record_request_otp_request: RecordAuthActionRequestEvent => "onRecordRequestOTPRequest",
     on_record_auth_with_otp_request: RecordAuthActionRequestEvent => "onRecordAuthWithOTPRequest",
 
+    on_batch_request: BatchRequestEvent => "onBatchRequest",
     on_file_download_request: FileDownloadRequestEvent => "onFileDownloadRequest",
     on_file_token_request: FileTokenRequestEvent => "onFileTokenRequest",
 

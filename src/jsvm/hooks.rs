@@ -4,11 +4,12 @@
 use super::bridge;
 use super::engine::{self, Pool};
 use crate::app::events::{
-    BootstrapEvent, CollectionEvent, CollectionRequestEvent, CollectionsListRequestEvent,
-    FileDownloadRequestEvent, FileTokenRequestEvent, Model, ModelEvent,
-    RecordAuthActionRequestEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent,
-    RecordEnrichEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent, RequestData,
-    SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent, TerminateEvent,
+    BatchRequestEvent, BootstrapEvent, CollectionEvent, CollectionRequestEvent,
+    CollectionsListRequestEvent, FileDownloadRequestEvent, FileTokenRequestEvent, Model,
+    ModelEvent, RecordAuthActionRequestEvent, RecordAuthRequestEvent,
+    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
+    RecordsListRequestEvent, RequestData, SettingsListRequestEvent, SettingsReloadEvent,
+    SettingsUpdateRequestEvent, TerminateEvent,
 };
 use crate::app::{App, AppError};
 use crate::hook::Hook;
@@ -406,6 +407,28 @@ impl JsEvent for RecordAuthActionRequestEvent {
             if !st[k.as_str()].is_null() {
                 *v = bridge::export_value(&app, &st[k.as_str()]);
             }
+        }
+        Ok(())
+    }
+}
+
+impl JsEvent for BatchRequestEvent {
+    fn matches(&self, _tags: &[String]) -> bool {
+        true
+    }
+    fn state(&self) -> Value {
+        json!({
+            "batch": self.batch,
+            "__request": request_state(&self.request),
+            "__mutable": ["batch"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        if let Some(list) = st["batch"].as_array() {
+            self.batch = list
+                .iter()
+                .map(|v| bridge::export_value(&self.app, v))
+                .collect();
         }
         Ok(())
     }

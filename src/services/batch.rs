@@ -5,6 +5,7 @@ use super::rate_limit;
 use super::record_files::{self, FilePart};
 use super::record_json::{record_json, visibility_for};
 use super::record_write::{create_in, delete_in, ensure_record_id, update_in, RecordInput};
+use crate::app::events::BatchRequestEvent;
 use crate::app::{App, AppError};
 use crate::model::{Errors, ValidationError};
 use crate::store::resolver::RequestInfo;
@@ -155,6 +156,19 @@ pub async fn run(
         );
         return Err(invalid(e).into());
     }
+    let requests = if app.hooks().on_batch_request.is_empty() {
+        requests
+    } else {
+        let ev = BatchRequestEvent {
+            app: app.clone(),
+            batch: requests,
+            request: super::record_write::request_data(requester, &base),
+        };
+        super::hook_run::trigger_detached(app, |h| &h.on_batch_request, ev)
+            .await?
+            .ok_or(AppError::Stopped)?
+            .batch
+    };
     let timeout = Duration::from_secs(settings.batch.timeout.max(1) as u64);
     let mut subs: Vec<Option<SubRequest>> = requests.iter().map(parse_entry).collect();
     let written = attach_uploads(app, &mut subs, files).await?;

@@ -963,3 +963,53 @@ async fn file_hooks_see_the_download_and_change_the_token() {
         })
     );
 }
+
+const BATCH_HOOKS: &str = r#"
+onBatchRequest((e) => {
+  $app.store().set("batch", { n: e.batch.length, first: e.batch[0].url, auth: e.auth ? e.auth.email() : null });
+  e.batch[0].body.title = "hooked";
+  e.batch.push({ method: "POST", url: "/api/collections/docs/records", body: { title: "added by the hook" } });
+  e.next();
+});
+routerAdd("GET", "/t/batch", (e) => e.json(200, $app.store().get("batch")));
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn batch_hook_sees_and_changes_the_sub_requests() {
+    let (s, _tmp) = start(&[("batch.pb.js", BATCH_HOOKS)]).await;
+    create_docs(&s).await;
+    let admin = s.admin_token().await;
+    let res = s
+        .req(
+            "PATCH",
+            "/api/settings",
+            Some(&admin),
+            Some(json!({"batch": {"enabled": true}})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = s
+        .req(
+            "POST",
+            "/api/batch",
+            Some(&admin),
+            Some(json!({"requests": [
+                {"method": "POST", "url": "/api/collections/docs/records", "body": {"title": "sent"}}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let titles: Vec<&Value> = res
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| &r["body"]["title"])
+        .collect();
+    assert_eq!(titles, [&json!("hooked"), &json!("added by the hook")]);
+    let seen = s.get("/t/batch", None).await.body;
+    assert_eq!(
+        seen,
+        json!({"n": 1, "first": "/api/collections/docs/records", "auth": crate::support::ADMIN_EMAIL})
+    );
+}
