@@ -182,6 +182,15 @@ pub struct BatchRequestEvent {
     pub request: RequestData,
 }
 
+/// `PUT /api/collections/import` once the body is read, before anything is written:
+/// `collections_data` (the collections as JSON) and `delete_missing` are what gets imported.
+pub struct CollectionsImportRequestEvent {
+    pub app: App,
+    pub collections_data: Vec<serde_json::Value>,
+    pub delete_missing: bool,
+    pub request: RequestData,
+}
+
 /// The app is shutting down (or restarting for a hooks reload).
 pub struct TerminateEvent {
     pub app: App,

@@ -2,11 +2,11 @@
 
 use super::events::{
     BatchRequestEvent, BootstrapEvent, CollectionEvent, CollectionRequestEvent,
-    CollectionsListRequestEvent, FileDownloadRequestEvent, FileTokenRequestEvent, MailerEvent,
-    MailerRecordEvent, ModelEvent, RecordAuthActionRequestEvent, RecordAuthRequestEvent,
-    RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
-    RecordsListRequestEvent, SettingsListRequestEvent, SettingsReloadEvent,
-    SettingsUpdateRequestEvent, TerminateEvent,
+    CollectionsImportRequestEvent, CollectionsListRequestEvent, FileDownloadRequestEvent,
+    FileTokenRequestEvent, MailerEvent, MailerRecordEvent, ModelEvent,
+    RecordAuthActionRequestEvent, RecordAuthRequestEvent, RecordAuthWithPasswordRequestEvent,
+    RecordEnrichEvent, RecordEvent, RecordRequestEvent, RecordsListRequestEvent,
+    SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent, TerminateEvent,
 };
 use super::AppError;
 use crate::hook::Hook;
@@ -59,6 +59,7 @@ macro_rules! hook_list {
     on_settings_reload: SettingsReloadEvent => "onSettingsReload",
 
     on_collections_list_request: CollectionsListRequestEvent => "onCollectionsListRequest",
+    on_collections_import_request: CollectionsImportRequestEvent => "onCollectionsImportRequest",
     on_collection_view_request: CollectionRequestEvent => "onCollectionViewRequest",
     on_collection_create_request: CollectionRequestEvent => "onCollectionCreateRequest",
     on_collection_update_request: CollectionRequestEvent => "onCollectionUpdateRequest",

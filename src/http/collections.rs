@@ -111,10 +111,11 @@ pub async fn truncate(
 
 pub async fn import(
     State(app): State<App>,
-    _su: Superuser,
+    su: Superuser,
     Body(body): Body,
 ) -> Result<StatusCode, ApiError> {
-    services::collection_import::import(&app, body).await?;
+    let request = request_data(&su, "PUT");
+    services::collection_import::import(&app, body, request).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

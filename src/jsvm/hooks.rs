@@ -5,8 +5,8 @@ use super::bridge;
 use super::engine::{self, Pool};
 use crate::app::events::{
     BatchRequestEvent, BootstrapEvent, CollectionEvent, CollectionRequestEvent,
-    CollectionsListRequestEvent, FileDownloadRequestEvent, FileTokenRequestEvent, Model,
-    ModelEvent, RecordAuthActionRequestEvent, RecordAuthRequestEvent,
+    CollectionsImportRequestEvent, CollectionsListRequestEvent, FileDownloadRequestEvent,
+    FileTokenRequestEvent, Model, ModelEvent, RecordAuthActionRequestEvent, RecordAuthRequestEvent,
     RecordAuthWithPasswordRequestEvent, RecordEnrichEvent, RecordEvent, RecordRequestEvent,
     RecordsListRequestEvent, RequestData, SettingsListRequestEvent, SettingsReloadEvent,
     SettingsUpdateRequestEvent, TerminateEvent,
@@ -407,6 +407,32 @@ impl JsEvent for RecordAuthActionRequestEvent {
             if !st[k.as_str()].is_null() {
                 *v = bridge::export_value(&app, &st[k.as_str()]);
             }
+        }
+        Ok(())
+    }
+}
+
+impl JsEvent for CollectionsImportRequestEvent {
+    fn matches(&self, _tags: &[String]) -> bool {
+        true
+    }
+    fn state(&self) -> Value {
+        json!({
+            "collectionsData": self.collections_data,
+            "deleteMissing": self.delete_missing,
+            "__request": request_state(&self.request),
+            "__mutable": ["collectionsData", "deleteMissing"],
+        })
+    }
+    fn apply(&mut self, st: &Value) -> Result<(), AppError> {
+        if let Some(list) = st["collectionsData"].as_array() {
+            self.collections_data = list
+                .iter()
+                .map(|v| bridge::export_value(&self.app, v))
+                .collect();
+        }
+        if let Some(b) = st["deleteMissing"].as_bool() {
+            self.delete_missing = b;
         }
         Ok(())
     }

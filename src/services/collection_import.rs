@@ -4,6 +4,7 @@ use super::collection_input::{collection_from_create, collection_from_update, me
 use super::collection_save::{delete_in, find, save};
 use super::record_save;
 use super::view_fields::derive_view_fields;
+use crate::app::events::{CollectionsImportRequestEvent, RequestData};
 use crate::app::{App, AppError};
 use crate::model::{datetime, Collection, Errors, ValidationError};
 use crate::store::{self, view_inspect};
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// `PUT /api/collections/import`: everything in one transaction, views last.
-pub async fn import(app: &App, body: Value) -> Result<(), AppError> {
+pub async fn import(app: &App, body: Value, request: RequestData) -> Result<(), AppError> {
     let list = body.get("collections").cloned().unwrap_or(Value::Null);
     let delete_missing = body
         .get("deleteMissing")
@@ -32,6 +33,28 @@ pub async fn import(app: &App, body: Value) -> Result<(), AppError> {
                 "Failed to load the submitted data due to invalid formatting.",
             ))
         }
+    };
+    let (items, delete_missing) = if app.hooks().on_collections_import_request.is_empty() {
+        (items, delete_missing)
+    } else {
+        let ev = CollectionsImportRequestEvent {
+            app: app.clone(),
+            collections_data: items,
+            delete_missing,
+            request,
+        };
+        let ev = super::hook_run::trigger_detached(app, |h| &h.on_collections_import_request, ev)
+            .await?
+            .ok_or(AppError::Stopped)?;
+        if ev.collections_data.is_empty() {
+            let mut e = Errors::new();
+            e.add("collections", ValidationError::required());
+            return Err(AppError::validation(
+                "An error occurred while validating the submitted data.",
+                e,
+            ));
+        }
+        (ev.collections_data, ev.delete_missing)
     };
     let app2 = app.clone();
     app.db()

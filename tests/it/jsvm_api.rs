@@ -1013,3 +1013,37 @@ async fn batch_hook_sees_and_changes_the_sub_requests() {
         json!({"n": 1, "first": "/api/collections/docs/records", "auth": crate::support::ADMIN_EMAIL})
     );
 }
+
+const IMPORT_HOOKS: &str = r#"
+onCollectionsImportRequest((e) => {
+  $app.store().set("import", { names: e.collectionsData.map((c) => c.name), deleteMissing: e.deleteMissing });
+  e.collectionsData.push({ name: "added_by_hook", type: "base", fields: [{ name: "title", type: "text" }] });
+  e.next();
+});
+routerAdd("GET", "/t/import", (e) => e.json(200, $app.store().get("import")));
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn collections_import_hook_changes_what_is_imported() {
+    let (s, _tmp) = start(&[("import.pb.js", IMPORT_HOOKS)]).await;
+    let admin = s.admin_token().await;
+    let res = s
+        .req(
+            "PUT",
+            "/api/collections/import",
+            Some(&admin),
+            Some(json!({"collections": [
+                {"name": "sent_one", "type": "base", "fields": [{"name": "a", "type": "text"}]}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status, 204, "{:?}", res.body);
+    for name in ["sent_one", "added_by_hook"] {
+        let res = s
+            .get(&format!("/api/collections/{name}"), Some(&admin))
+            .await;
+        assert_eq!(res.status, 200, "{name}: {:?}", res.body);
+    }
+    let seen = s.get("/t/import", None).await.body;
+    assert_eq!(seen, json!({"names": ["sent_one"], "deleteMissing": false}));
+}
