@@ -17,7 +17,7 @@ type R = Result<Value, String>;
 /// How much of a file is read to guess its extension (what the type sniffer looks at).
 const HEAD_BYTES: u64 = 4096;
 
-pub use crate::services::record_inline_files::{content, is_file};
+pub use crate::services::record_inline_files::{content, is_file, reader_content};
 
 fn s(a: &[Value], i: usize) -> String {
     match a.get(i) {
@@ -62,7 +62,7 @@ pub fn dispatch(op: &str, a: &[Value]) -> R {
         "fileFromURL" => from_url(&s(a, 0), a.get(1).and_then(Value::as_f64).unwrap_or(120.0)),
         "fileFromMultipart" => from_multipart(a.first().unwrap_or(&Value::Null)),
         // an opened reader (`file.reader.open()`) read whole, for `toString(reader)`
-        "readerText" => content(&json!({ "reader": a.first().cloned().unwrap_or(Value::Null) }))
+        "readerText" => reader_content(a.first().unwrap_or(&Value::Null))
             .map(|b| Value::String(String::from_utf8_lossy(&b).into_owned())),
         other => Err(format!("unknown native operation {other:?}")),
     }

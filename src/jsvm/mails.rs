@@ -41,8 +41,9 @@ fn addresses(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A JS `MailerMessage` as a mail (the sender defaults to the app's).
-pub fn message_in(app: &App, v: &Value) -> Message {
+/// A JS `MailerMessage` as a mail (the sender defaults to the app's); an attachment that cannot be
+/// read (a missing file) is an error.
+pub fn message_in(app: &App, v: &Value) -> Result<Message, String> {
     let settings = app.settings();
     let text = |k: &str| v[k].as_str().unwrap_or("").to_string();
     let from_address = v["from"]["address"]
@@ -58,7 +59,11 @@ pub fn message_in(app: &App, v: &Value) -> Message {
         }
         _ => settings.meta.sender_name.clone(),
     };
-    Message {
+    let attachments = attachments_in(&v["attachments"], false)?
+        .into_iter()
+        .chain(attachments_in(&v["inlineAttachments"], true)?)
+        .collect();
+    Ok(Message {
         from_name,
         from_address,
         to: addresses(&v["to"]),
@@ -82,48 +87,43 @@ pub fn message_in(app: &App, v: &Value) -> Message {
                     .collect()
             })
             .unwrap_or_default(),
-        attachments: attachments_in(&v["attachments"], false)
-            .into_iter()
-            .chain(attachments_in(&v["inlineAttachments"], true))
-            .collect(),
-    }
+        attachments,
+    })
 }
 
-/// The content of one attachment value; `None` for what cannot be read as one.
-fn attachment_content(v: &Value) -> Option<Vec<u8>> {
-    match v {
-        Value::String(s) => Some(s.as_bytes().to_vec()),
-        Value::Array(a) => Some(a.iter().map(|x| x.as_u64().unwrap_or(0) as u8).collect()),
-        Value::Object(o) => {
-            let reader = if let Some(r) = o.get("__open") {
-                r.clone()
-            } else if files::is_file(v) {
-                v["reader"].clone()
-            } else if o.contains_key("path") || o.contains_key("bytes") {
-                v.clone()
-            } else {
-                return None;
-            };
-            files::content(&json!({ "reader": reader })).ok()
+/// The content of one attachment value; `None` for what is not one (dropped, as PocketBase drops
+/// what is not a reader).
+fn attachment_content(v: &Value) -> Result<Option<Vec<u8>>, String> {
+    let reader = match v {
+        Value::String(s) => return Ok(Some(s.as_bytes().to_vec())),
+        Value::Array(a) => {
+            return Ok(Some(
+                a.iter().map(|x| x.as_u64().unwrap_or(0) as u8).collect(),
+            ))
         }
-        _ => None,
-    }
+        Value::Object(o) => match o.get("__open") {
+            Some(r) => r,
+            None if files::is_file(v) => &v["reader"],
+            None if o.contains_key("path") || o.contains_key("bytes") => v,
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    files::reader_content(reader).map(Some)
 }
 
-fn attachments_in(v: &Value, inline: bool) -> Vec<Attachment> {
-    v.as_object()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(name, v)| {
-                    attachment_content(v).map(|content| Attachment {
-                        name: name.clone(),
-                        content,
-                        inline,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+fn attachments_in(v: &Value, inline: bool) -> Result<Vec<Attachment>, String> {
+    let mut out = Vec::new();
+    for (name, v) in v.as_object().into_iter().flatten() {
+        if let Some(content) = attachment_content(v)? {
+            out.push(Attachment {
+                name: name.clone(),
+                content,
+                inline,
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn attachments_out(m: &Message, inline: bool) -> Value {
@@ -172,7 +172,7 @@ pub fn message_out(m: &Message) -> Value {
 pub fn dispatch(app: &App, op: &str, a: &[Value]) -> Result<Value, String> {
     let arg = |i: usize| a.get(i).cloned().unwrap_or(Value::Null);
     if op == "sendMail" {
-        let msg = message_in(app, &arg(0));
+        let msg = message_in(app, &arg(0))?;
         return mail_hooks::deliver_blocking(app, msg)
             .map(|_| Value::Null)
             .map_err(|e| e.0);
@@ -194,10 +194,14 @@ pub fn dispatch(app: &App, op: &str, a: &[Value]) -> Result<Value, String> {
         .map_err(|e| e.0)
 }
 
-fn take_message(app: &App, st: &Value, into: &mut Message) {
+fn take_message(app: &App, st: &Value, into: &mut Message) -> Result<(), AppError> {
     if st["message"].is_object() {
-        *into = message_in(app, &st["message"]);
+        *into = message_in(app, &st["message"]).map_err(|e| {
+            tracing::warn!(target: "jsvm", "mail hook left an unreadable attachment: {e}");
+            AppError::bad_request("Something went wrong while processing your request.")
+        })?;
     }
+    Ok(())
 }
 
 impl JsEvent for MailerEvent {
@@ -209,7 +213,7 @@ impl JsEvent for MailerEvent {
     }
     fn apply(&mut self, st: &Value) -> Result<(), AppError> {
         let app = self.app.clone();
-        take_message(&app, st, &mut self.message);
+        take_message(&app, st, &mut self.message)?;
         Ok(())
     }
 }
@@ -230,7 +234,7 @@ impl JsEvent for MailerRecordEvent {
     }
     fn apply(&mut self, st: &Value) -> Result<(), AppError> {
         let app = self.app.clone();
-        take_message(&app, st, &mut self.message);
+        take_message(&app, st, &mut self.message)?;
         if st["record"].get("__record").is_some() {
             let (_, rec, _) = bridge::record_in(&app, &st["record"])?;
             self.record = rec;

@@ -23,7 +23,11 @@ pub fn is_file(v: &Value) -> bool {
 
 /// The content of a file value (read from its path, or its base64 bytes).
 pub fn content(v: &Value) -> Result<Vec<u8>, String> {
-    let r = &v["reader"];
+    reader_content(&v["reader"])
+}
+
+/// The content behind a file's `reader` (`{path}` or `{bytes}`).
+pub fn reader_content(r: &Value) -> Result<Vec<u8>, String> {
     if let Some(p) = r["path"].as_str() {
         return std::fs::read(p).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("open {p}: no such file or directory"),

@@ -455,10 +455,19 @@ routerAdd("POST", "/t/mails", (e) => {
     inlineAttachments: { "logo.png": $filesystem.fileFromBytes(toBytes("inline text"), "c.txt").reader.open() },
   }));
   $app.newMailClient().send(new MailerMessage({ to: [{ address: "to@example.com" }], subject: "BLOCK me", html: "x" }));
+  // an attachment whose file is gone by the time of sending: the send throws, nothing goes out
+  const gone = $os.tempDir() + "/gone-" + $security.randomString(8) + ".txt";
+  $os.writeFile(gone, "x", 0o644);
+  const goneFile = $filesystem.fileFromPath(gone);
+  $os.remove(gone);
+  let missing = "";
+  try {
+    $app.newMailClient().send(new MailerMessage({ to: [{ address: "gone@example.com" }], subject: "Gone", html: "x", attachments: { "g.txt": goneFile.reader.open() } }));
+  } catch (err) { missing = String(err); }
   const st = $app.store();
   return e.json(200, {
     verify: st.get("verify"), otp: st.get("otp"), change: st.get("change"), alert: st.get("alert"),
-    resetOther: st.get("resetOther"), blocked: st.get("blocked"), seen: st.get("seen"),
+    resetOther: st.get("resetOther"), blocked: st.get("blocked"), seen: st.get("seen"), missing: missing,
   });
 });
 routerAdd("GET", "/t/verifyCount", (e) => e.json(200, { n: $app.store().get("verifyCount") }));
@@ -506,6 +515,13 @@ async fn mails_go_through_the_mailer_hooks() {
     assert_eq!(b["alert"], json!({"info": "some info"}));
     assert_eq!(b["resetOther"], Value::Null);
     assert_eq!(b["blocked"], true);
+    assert!(
+        b["missing"]
+            .as_str()
+            .is_some_and(|m| m.contains("no such file")),
+        "{b:?}"
+    );
+    assert!(smtpd.mails_to("gone@example.com", "").is_empty());
 
     // onMailerSend changed every subject; the alert (no e.next()) and the blocked mail were not sent
     let to_user = smtpd.mails_to("u@example.com", "");
