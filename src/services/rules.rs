@@ -58,6 +58,15 @@ pub fn build_condition<'a>(
     prefix: &str,
 ) -> Result<(String, String, Vec<Param>), AppError> {
     let mode = mode.into();
+    let all = all.into();
+    // a rule or filter that reads no request data builds the same SQL for every request: reuse it
+    // while the collection set is the same one
+    let cacheable = !expr_text.contains('@');
+    if cacheable {
+        if let Some(hit) = built_cache::get(c, &all, expr_text, mode, prefix) {
+            return Ok(hit);
+        }
+    }
     let kind = match mode {
         ResolverMode::Rule => ParseKind::Rule,
         ResolverMode::ClientFilter => ParseKind::Filter,
@@ -71,7 +80,91 @@ pub fn build_condition<'a>(
     wheres.extend(resolver.conditions());
     let mut params = to_store_params(resolver.params().to_vec());
     params.extend(to_store_params(sink.into_params()));
-    Ok((resolver.joins(), wheres.join(" AND "), params))
+    let built = (resolver.joins(), wheres.join(" AND "), params);
+    if cacheable {
+        built_cache::put(c, &all, expr_text, mode, prefix, &built);
+    }
+    Ok(built)
+}
+
+/// Conditions built from request-independent rules and filters, per (collection, text, mode, prefix).
+/// An entry is only used with the very same collection set it was built from: it holds weak pointers
+/// to every collection of that set (which also keeps their allocations from being reused), so any
+/// saved or deleted collection makes it stale. Sets of owned collections (inside a transaction that
+/// changes collections) are never cached.
+mod built_cache {
+    use super::{Collection, CollectionSet, Param, ResolverMode};
+    use parking_lot::Mutex;
+    use std::collections::HashMap;
+    use std::sync::{Arc, OnceLock, Weak};
+
+    type Key = (String, String, ResolverMode, String);
+    type Built = (String, String, Vec<Param>);
+
+    struct Entry {
+        set: Vec<Weak<Collection>>,
+        built: Built,
+    }
+
+    /// Entries kept at most; the map is cleared when full (rules are few, filters vary).
+    const CAPACITY: usize = 512;
+
+    fn map() -> &'static Mutex<HashMap<Key, Entry>> {
+        static MAP: OnceLock<Mutex<HashMap<Key, Entry>>> = OnceLock::new();
+        MAP.get_or_init(Default::default)
+    }
+
+    fn key(c: &Collection, text: &str, mode: ResolverMode, prefix: &str) -> Key {
+        (c.id.clone(), text.to_string(), mode, prefix.to_string())
+    }
+
+    /// The shared set when `c` is one of its members.
+    fn shared<'a>(c: &Collection, all: &CollectionSet<'a>) -> Option<&'a [Arc<Collection>]> {
+        match *all {
+            CollectionSet::Shared(set) if set.iter().any(|x| std::ptr::eq(&**x, c)) => Some(set),
+            _ => None,
+        }
+    }
+
+    pub(super) fn get(
+        c: &Collection,
+        all: &CollectionSet<'_>,
+        text: &str,
+        mode: ResolverMode,
+        prefix: &str,
+    ) -> Option<Built> {
+        let set = shared(c, all)?;
+        let map = map().lock();
+        let e = map.get(&key(c, text, mode, prefix))?;
+        let same = e.set.len() == set.len()
+            && e.set
+                .iter()
+                .zip(set)
+                .all(|(w, a)| w.as_ptr() == Arc::as_ptr(a));
+        same.then(|| e.built.clone())
+    }
+
+    pub(super) fn put(
+        c: &Collection,
+        all: &CollectionSet<'_>,
+        text: &str,
+        mode: ResolverMode,
+        prefix: &str,
+        built: &Built,
+    ) {
+        let Some(set) = shared(c, all) else { return };
+        let mut map = map().lock();
+        if map.len() >= CAPACITY {
+            map.clear();
+        }
+        map.insert(
+            key(c, text, mode, prefix),
+            Entry {
+                set: set.iter().map(Arc::downgrade).collect(),
+                built: built.clone(),
+            },
+        );
+    }
 }
 
 /// The condition that matches record `id` only when it satisfies a rule (owned, so it can move into a
@@ -317,4 +410,57 @@ pub fn list_statement_as<'a>(
         limit: 0,
         offset: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CollectionType, Field};
+
+    fn posts(field_name: &str) -> Arc<Collection> {
+        let mut c = Collection::new(CollectionType::Base, "posts");
+        c.id = "pbc_rules_cache".into();
+        let f: Field =
+            serde_json::from_value(serde_json::json!({"name": field_name, "type": "bool"}))
+                .expect("field");
+        c.fields.push(f);
+        Arc::new(c)
+    }
+
+    #[test]
+    fn request_independent_conditions_are_reused_only_with_the_same_collection_set() {
+        let info = RequestInfo::default();
+        let set = Arc::new(vec![posts("published")]);
+        let first = build_condition(&set[0], &set, "published = true", &info, true, "t").unwrap();
+        let again = build_condition(&set[0], &set, "published = true", &info, true, "t").unwrap();
+        assert_eq!(first, again);
+        assert!(first.1.contains("`published`"), "{}", first.1);
+
+        // the field is renamed: a new set, so the cached SQL must not be used
+        let renamed = Arc::new(vec![posts("visible")]);
+        assert!(
+            build_condition(&renamed[0], &renamed, "published = true", &info, true, "t").is_err()
+        );
+        let visible = build_condition(&renamed[0], &renamed, "visible = true", &info, true, "t");
+        assert!(visible.unwrap().1.contains("`visible`"));
+
+        // a collection that is not a member of the set (a transaction's copy) is built every time
+        let loose = posts("published");
+        let built = build_condition(&loose, &set, "published = true", &info, true, "t").unwrap();
+        assert_eq!(built, first);
+    }
+
+    #[test]
+    fn conditions_reading_request_data_are_built_per_request() {
+        let set = Arc::new(vec![posts("published")]);
+        let mut a = RequestInfo::default();
+        a.method = "GET".into();
+        let mut b = RequestInfo::default();
+        b.method = "POST".into();
+        let rule = "@request.method = 'GET'";
+        let (_, sql_a, params_a) = build_condition(&set[0], &set, rule, &a, true, "t").unwrap();
+        let (_, sql_b, params_b) = build_condition(&set[0], &set, rule, &b, true, "t").unwrap();
+        assert_eq!(sql_a, sql_b);
+        assert_ne!(params_a, params_b);
+    }
 }

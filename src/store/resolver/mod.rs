@@ -56,7 +56,7 @@ impl RequestInfo {
 }
 
 /// Where an expression comes from, which decides what it may reach (spec 03 §7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResolverMode {
     /// API rules and superuser filters: hidden fields allowed, no list-rule propagation, no
     /// `emailVisibility` restriction.
