@@ -143,19 +143,21 @@ pub fn peek(token: &str) -> Option<Claims> {
     Some(c)
 }
 
-/// Verifies the HS256 signature with `token_key + secret` (and the expiry, when present).
+/// Verifies the HS256 signature with `token_key + secret`. The claims (expiry, type) are checked by
+/// [`peek`], which every caller runs first; this only recomputes the signature, without parsing the
+/// token a second time.
 pub fn verify(token: &str, token_key: &str, secret: &str) -> bool {
-    let mut v = Validation::new(Algorithm::HS256);
-    v.validate_exp = false;
-    v.required_spec_claims.clear();
+    let Some((message, signature)) = token.rsplit_once('.') else {
+        return false;
+    };
     let key = format!("{token_key}{secret}");
-    match decode::<Claims>(token, &DecodingKey::from_secret(key.as_bytes()), &v) {
-        Ok(d) => d
-            .claims
-            .exp
-            .is_none_or(|exp| exp > chrono::Utc::now().timestamp()),
-        Err(_) => false,
-    }
+    jsonwebtoken::crypto::verify(
+        signature,
+        message.as_bytes(),
+        &DecodingKey::from_secret(key.as_bytes()),
+        Algorithm::HS256,
+    )
+    .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -171,6 +173,22 @@ mod tests {
         assert_eq!(c.refreshable, Some(true));
         assert!(verify(&t, "key", "secret"));
         assert!(!verify(&t, "key", "other"));
+        // a changed payload or a missing signature fails
+        let parts: Vec<&str> = t.split('.').collect();
+        let other = new_token(TokenType::Auth, "xyz", "col", 60, "key", "secret").unwrap();
+        let forged = format!(
+            "{}.{}.{}",
+            parts[0],
+            other.split('.').nth(1).unwrap(),
+            parts[2]
+        );
+        assert!(!verify(&forged, "key", "secret"));
+        assert!(!verify(
+            &format!("{}.{}", parts[0], parts[1]),
+            "key",
+            "secret"
+        ));
+        assert!(!verify("", "key", "secret"));
         let expired = new_token(TokenType::Auth, "abc", "col", -10, "key", "secret").unwrap();
         assert!(peek(&expired).is_none());
         assert!(peek("garbage").is_none());

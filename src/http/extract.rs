@@ -414,7 +414,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqInfo {
             }
         }
         if let Some(Some(a)) = parts.extensions.get::<Requester>() {
-            info.auth = Some(((*a.collection).clone(), a.record.data.clone()));
+            info.auth = Some((a.collection.clone(), a.record.data.clone()));
         }
         Ok(ReqInfo(info))
     }

@@ -480,9 +480,7 @@ pub fn enrich_records(app: &App, a: &[Value]) -> Result<Value, AppError> {
     let info = crate::store::resolver::RequestInfo {
         method: "GET".into(),
         context: "default".into(),
-        auth: auth
-            .as_ref()
-            .map(|(c, rec)| (c.as_ref().clone(), rec.data.clone())),
+        auth: auth.as_ref().map(|(c, rec)| (c.clone(), rec.data.clone())),
         ..Default::default()
     };
     let show_hidden = auth.as_ref().is_some_and(|(c, _)| c.is_superusers());
@@ -595,7 +593,7 @@ fn request_info_in(app: &App, v: &Value) -> crate::store::resolver::RequestInfo 
     }
     if v["auth"].get("__record").is_some() {
         if let Ok((c, rec, _)) = record_in(app, &v["auth"]) {
-            info.auth = Some((c.as_ref().clone(), rec.data));
+            info.auth = Some((c.clone(), rec.data));
         }
     }
     info

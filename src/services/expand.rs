@@ -435,7 +435,7 @@ pub async fn apply_to_auth_response(
     let requester = auth_state::load_token(app, &token, &[TokenType::Auth]).await;
     info.auth = requester
         .as_ref()
-        .map(|a| ((*a.collection).clone(), a.record.data.clone()));
+        .map(|a| (a.collection.clone(), a.record.data.clone()));
     if let Some(record) = response.get_mut("record") {
         let items = std::slice::from_mut(record);
         apply_with_info(app, c, items, expand, &requester, info).await;

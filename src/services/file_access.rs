@@ -135,7 +135,7 @@ async fn can_access(
     info.context = "protectedFile".into();
     info.auth = requester
         .as_ref()
-        .map(|a| ((*a.collection).clone(), a.record.data.clone()));
+        .map(|a| (a.collection.clone(), a.record.data.clone()));
     rules::record_matches_with(app, c, rule, record_id, &info)
         .await
         .unwrap_or(false)

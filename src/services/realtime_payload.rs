@@ -247,7 +247,7 @@ fn request_info(auth: Option<&ClientAuth>, options: Option<&SubOptions>) -> Requ
     let mut info = RequestInfo {
         method: "GET".into(),
         context: "realtime".into(),
-        auth: auth.map(|a| ((*a.collection).clone(), a.record.data.clone())),
+        auth: auth.map(|a| (a.collection.clone(), a.record.data.clone())),
         ..Default::default()
     };
     if let Some(o) = options {

@@ -31,7 +31,7 @@ pub fn request_info(requester: &Requester, method: &str, context: &str) -> Reque
         context: context.to_string(),
         auth: requester
             .as_ref()
-            .map(|a| ((*a.collection).clone(), a.record.data.clone())),
+            .map(|a| (a.collection.clone(), a.record.data.clone())),
         ..Default::default()
     }
 }

@@ -43,7 +43,7 @@ pub struct RequestInfo {
     pub headers: Map<String, Value>,
     pub body: Map<String, Value>,
     /// The auth record's collection and values, when signed in.
-    pub auth: Option<(Collection, Map<String, Value>)>,
+    pub auth: Option<(std::sync::Arc<Collection>, Map<String, Value>)>,
 }
 
 impl RequestInfo {

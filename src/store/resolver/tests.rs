@@ -247,7 +247,7 @@ pub(super) fn info_for(fx: &Fx, who: Who) -> RequestInfo {
     if who == Who::User1 {
         let users = fx.all.iter().find(|c| c.name == "users").unwrap().clone();
         let values = json!({"id": U1, "email": "u1@example.com", "emailVisibility": false, "verified": false, "name": "User One"});
-        info.auth = Some((users, values.as_object().unwrap().clone()));
+        info.auth = Some((users.into(), values.as_object().unwrap().clone()));
     }
     info
 }
