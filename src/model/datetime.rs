@@ -66,12 +66,75 @@ pub fn parse(input: &str) -> Option<DateTime<Utc>> {
 
 /// Normalises any accepted layout to the canonical text; "" when unparsable.
 pub fn normalize(input: &str) -> String {
+    if is_canonical(input) {
+        // stored values are already canonical: no parse and format round trip
+        return input.to_string();
+    }
     parse(input).map(format).unwrap_or_default()
+}
+
+/// True for a valid date in the canonical `YYYY-MM-DD HH:MM:SS.mmmZ` text (year 1 or later).
+fn is_canonical(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 24 {
+        return false;
+    }
+    for (i, &c) in b.iter().enumerate() {
+        let ok = match i {
+            4 | 7 => c == b'-',
+            10 => c == b' ',
+            13 | 16 => c == b':',
+            19 => c == b'.',
+            23 => c == b'Z',
+            _ => c.is_ascii_digit(),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    let num = |from: usize, to: usize| {
+        b[from..to]
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+    };
+    num(0, 4) >= 1
+        && NaiveDate::from_ymd_opt(num(0, 4) as i32, num(5, 7), num(8, 10))
+            .and_then(|d| d.and_hms_milli_opt(num(11, 13), num(14, 16), num(17, 19), num(20, 23)))
+            .is_some()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_text_is_kept_and_invalid_canonical_looking_text_is_not() {
+        for ok in [
+            "2024-05-06 10:11:12.345Z",
+            "2024-02-29 23:59:59.999Z",
+            "0001-01-01 00:00:00.000Z",
+        ] {
+            assert!(is_canonical(ok), "{ok}");
+            assert_eq!(normalize(ok), ok);
+            assert_eq!(parse(ok).map(format).as_deref(), Some(ok));
+        }
+        for bad in [
+            "2023-02-29 10:11:12.345Z",
+            "2024-13-06 10:11:12.345Z",
+            "2024-05-06 24:11:12.345Z",
+            "2024-05-06 10:60:12.345Z",
+            "2024-05-06 10:11:60.345Z",
+            "2024-05-06T10:11:12.345Z",
+            "2024-05-06 10:11:12.345",
+        ] {
+            assert!(!is_canonical(bad), "{bad}");
+            assert_eq!(
+                normalize(bad),
+                parse(bad).map(format).unwrap_or_default(),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn layouts() {
