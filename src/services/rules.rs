@@ -453,10 +453,14 @@ mod tests {
     #[test]
     fn conditions_reading_request_data_are_built_per_request() {
         let set = Arc::new(vec![posts("published")]);
-        let mut a = RequestInfo::default();
-        a.method = "GET".into();
-        let mut b = RequestInfo::default();
-        b.method = "POST".into();
+        let a = RequestInfo {
+            method: "GET".into(),
+            ..Default::default()
+        };
+        let b = RequestInfo {
+            method: "POST".into(),
+            ..Default::default()
+        };
         let rule = "@request.method = 'GET'";
         let (_, sql_a, params_a) = build_condition(&set[0], &set, rule, &a, true, "t").unwrap();
         let (_, sql_b, params_b) = build_condition(&set[0], &set, rule, &b, true, "t").unwrap();
