@@ -9,6 +9,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
@@ -27,19 +28,25 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
     (!token.is_empty()).then(|| token.to_string())
 }
 
-/// Loads the requester from the auth token (an invalid token simply means a guest).
-pub async fn load_auth(State(app): State<App>, mut req: Request, next: Next) -> Response {
+/// The one layer every API request passes through after routing, in this order: the auth token is
+/// loaded (an invalid token simply means a guest), the request is logged, the rate limits are checked,
+/// and PocketBase's security headers are added to the answer. One layer instead of four saves a boxed
+/// future and a service clone per step.
+pub async fn front(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let requester: Requester = match bearer_token(req.headers()) {
         Some(t) => load_token(&app, &t, &[TokenType::Auth, TokenType::Admin]).await,
         None => None,
     };
     req.extensions_mut().insert(requester);
-    next.run(req).await
+    let res = request_log(&app, req, |req| {
+        super::rate_limit::rate_limit(&app, req, |req| next.run(req))
+    })
+    .await;
+    security_headers(res)
 }
 
 /// PocketBase's default security headers.
-pub async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
+fn security_headers(mut res: Response) -> Response {
     let framing_allowed = res
         .extensions()
         .get::<super::files::AllowFraming>()
@@ -168,12 +175,16 @@ fn null<S: serde::Serializer>(_: &Option<()>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_unit()
 }
 
-/// Writes one `_logs` row per request, off the request path.
-pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Response {
+/// Writes one `_logs` row per request (queued, written off the request path) around `next`.
+async fn request_log<F: Future<Output = Response>>(
+    app: &App,
+    req: Request,
+    next: impl FnOnce(Request) -> F,
+) -> Response {
     let start = Instant::now();
     let settings = app.settings();
     if settings.logs.max_days <= 0 {
-        return next.run(req).await;
+        return next(req).await;
     }
     let method = req.method().to_string();
     let uri = req.uri().clone();
@@ -199,7 +210,7 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
         .get::<Requester>()
         .and_then(|r| r.as_ref())
         .map(|a| (a.collection.name.clone(), a.record.id().to_string()));
-    let res = next.run(req).await;
+    let res = next(req).await;
     let error = res.extensions().get::<LoggedError>().map(|e| e.0.clone());
     if error.is_none() && skip_success_log(uri.path()) {
         return res;
@@ -212,7 +223,7 @@ pub async fn request_log(State(app): State<App>, req: Request, next: Next) -> Re
     let (remote_ip, user_ip) = if settings.logs.log_ip {
         (
             Some(remote.map(|r| r.to_string()).unwrap_or_default()),
-            Some(real_ip(&app, &proxy_headers, remote)),
+            Some(real_ip(app, &proxy_headers, remote)),
         )
     } else {
         (None, None)

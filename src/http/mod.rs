@@ -193,21 +193,12 @@ pub fn router_with(app: App, wrap: impl FnOnce(Router<App>) -> Router<App>) -> R
         ]))
         .allow_headers(AllowHeaders::mirror_request());
     let api = wrap(api);
-    // layers run bottom-up: auth loading, then the request log, then rate limits (after routing)
+    // after routing: auth loading, the request log, rate limits and security headers in one layer
     api.layer(axum::middleware::from_fn_with_state(
         app.clone(),
-        rate_limit::rate_limit,
-    ))
-    .layer(axum::middleware::from_fn_with_state(
-        app.clone(),
-        middleware::request_log,
-    ))
-    .layer(axum::middleware::from_fn_with_state(
-        app.clone(),
-        middleware::load_auth,
+        middleware::front,
     ))
     .layer(DefaultBodyLimit::max(BODY_LIMIT))
-    .layer(axum::middleware::from_fn(middleware::security_headers))
     .layer(cors)
     .with_state(app)
 }

@@ -8,10 +8,10 @@ use super::middleware::real_ip;
 use crate::app::App;
 use crate::services::auth_state::Requester;
 use crate::services::rate_limit::{self, Client};
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request};
 use axum::http::Method;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::future::Future;
 use std::net::SocketAddr;
 
 /// A collection-scoped route: its rate limit tags, and whether an unknown collection is answered here.
@@ -96,12 +96,16 @@ fn collection_segment(path: &str) -> String {
 /// The rate limit layer. Runs after routing (it reads the matched pattern) and after the auth token
 /// was loaded (superusers are never limited). While rate limiting is off it only does the collection
 /// context check of the strict routes.
-pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Response {
+pub async fn rate_limit<F: Future<Output = Response>>(
+    app: &App,
+    req: Request,
+    next: impl FnOnce(Request) -> F,
+) -> Response {
     let pattern = req.extensions().get::<MatchedPath>();
     let scope = pattern.and_then(|p| scope_of(req.method(), p.as_str()));
     let enabled = app.rate_limiters().enabled();
     if !enabled && !scope.is_some_and(|s| s.strict) {
-        return next.run(req).await;
+        return next(req).await;
     }
     let collection = match scope {
         Some(s) => {
@@ -115,27 +119,27 @@ pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Res
         None => None,
     };
     if !enabled {
-        return next.run(req).await;
+        return next(req).await;
     }
     let requester: &Requester = req.extensions().get::<Requester>().unwrap_or(&None);
     let remote = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    let ip = real_ip(&app, req.headers(), remote);
+    let ip = real_ip(app, req.headers(), remote);
     let client = Client { ip: &ip, requester };
     let (method, path) = (req.method().as_str(), req.uri().path());
     let checked = match (scope, &collection) {
         (Some(s), Some(c)) => {
             let route = format!("{method} {}", pattern.map_or("", |p| p.as_str()));
-            rate_limit::check_collection(&app, c, s.tags, (method, path, &route), client)
+            rate_limit::check_collection(app, c, s.tags, (method, path, &route), client)
         }
-        _ => rate_limit::check_path(&app, method, path, client),
+        _ => rate_limit::check_path(app, method, path, client),
     };
     if let Err(e) = checked {
         return ApiError::from(e).into_response();
     }
-    next.run(req).await
+    next(req).await
 }
 
 #[cfg(test)]
