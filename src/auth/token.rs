@@ -126,12 +126,22 @@ pub fn decode_unchecked(token: &str) -> Option<Claims> {
 
 /// Reads the claims without checking the signature; rejects expired tokens and missing ids.
 pub fn peek(token: &str) -> Option<Claims> {
-    let mut v = Validation::new(Algorithm::HS256);
-    v.insecure_disable_signature_validation();
-    v.validate_exp = false;
-    v.required_spec_claims.clear();
-    let data = decode::<Claims>(token, &DecodingKey::from_secret(b""), &v).ok()?;
-    let c = data.claims;
+    use base64::engine::{general_purpose::URL_SAFE_NO_PAD, Engine};
+    let mut parts = token.split('.');
+    let (header, payload) = (parts.next()?, parts.next()?);
+    parts.next()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    #[derive(Deserialize)]
+    struct Header {
+        alg: String,
+    }
+    let header: Header = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
+    if header.alg != "HS256" {
+        return None;
+    }
+    let c: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
     if let Some(exp) = c.exp {
         if exp <= chrono::Utc::now().timestamp() {
             return None;
@@ -189,6 +199,16 @@ mod tests {
             "secret"
         ));
         assert!(!verify("", "key", "secret"));
+        // peek wants three parts and an HS256 header
+        use base64::engine::{general_purpose::URL_SAFE_NO_PAD, Engine};
+        let none = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        assert!(peek(&format!("{none}.{}.{}", parts[1], parts[2])).is_none());
+        assert!(peek(&format!("{}.{}", parts[0], parts[1])).is_none());
+        assert!(peek(&format!("{t}.x")).is_none());
+        assert_eq!(
+            peek(&format!("{}.{}.", parts[0], parts[1])).map(|c| c.id),
+            Some("abc".into())
+        );
         let expired = new_token(TokenType::Auth, "abc", "col", -10, "key", "secret").unwrap();
         assert!(peek(&expired).is_none());
         assert!(peek("garbage").is_none());
