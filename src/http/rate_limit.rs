@@ -1,5 +1,5 @@
 //! The rate limit middleware (04-auth.md §9) and the collection context check of the collection-scoped
-//! routes. One layer serves every route: the matched route pattern says whether the route is
+//! routes. One step of `middleware::front` serves every route: the matched route pattern says whether the route is
 //! collection-scoped and with which tags (see [`scope_of`]), so a new auth endpoint is limited as soon as
 //! its pattern is listed there.
 
@@ -93,7 +93,7 @@ fn collection_segment(path: &str) -> String {
     }
 }
 
-/// The rate limit layer. Runs after routing (it reads the matched pattern) and after the auth token
+/// The rate limit step of `middleware::front`. Runs after routing (it reads the matched pattern) and after the auth token
 /// was loaded (superusers are never limited). While rate limiting is off it only does the collection
 /// context check of the strict routes.
 pub async fn rate_limit<F: Future<Output = Response>>(
