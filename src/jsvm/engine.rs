@@ -110,9 +110,15 @@ pub struct Vm {
     _rt: Runtime,
     ctx: Context,
     deadline: Arc<AtomicU64>,
+    /// When the running top-level call gets its async worker's other tasks handed off (see `new`).
+    hand_off_at: Arc<AtomicU64>,
 }
 
 static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+/// A top-level call running this long (ms) on an async worker thread moves off it (`block_in_place`):
+/// until then the worker's other tasks, the one in its LIFO slot above all, would wait for the call.
+const HAND_OFF_MS: u64 = 20;
 
 fn now_ms() -> u64 {
     EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u64
@@ -129,9 +135,17 @@ impl Vm {
         // garbage, as by default, it would run every few requests
         rt.set_gc_threshold(GC_THRESHOLD);
         let deadline = Arc::new(AtomicU64::new(u64::MAX));
-        let d2 = deadline.clone();
+        let hand_off_at = Arc::new(AtomicU64::new(u64::MAX));
+        let (d2, h2) = (deadline.clone(), hand_off_at.clone());
         rt.set_interrupt_handler(Some(Box::new(move || {
-            now_ms() > d2.load(Ordering::Relaxed)
+            let now = now_ms();
+            if now > h2.load(Ordering::Relaxed) {
+                // a long call on an async worker thread (a route runs there until it is known to be
+                // slow): hand the worker's queued tasks to the other workers, so that none waits for it
+                h2.store(u64::MAX, Ordering::Relaxed);
+                crate::services::hook_run::blocking(|| ());
+            }
+            now > d2.load(Ordering::Relaxed)
         })));
         rt.set_loader(
             LocalResolver {
@@ -144,6 +158,7 @@ impl Vm {
             _rt: rt,
             ctx,
             deadline,
+            hand_off_at,
         };
         vm.install(shared, kind)?;
         Ok(vm)
@@ -337,6 +352,8 @@ impl Vm {
         if depth == 1 {
             // errors of an earlier top-level call were read (or dropped) by now
             PENDING_ERRORS.with(|m| m.borrow_mut().clear());
+            self.hand_off_at
+                .store(now_ms().saturating_add(HAND_OFF_MS), Ordering::Relaxed);
         }
         let prev = self.deadline.load(Ordering::Relaxed);
         self.deadline.store(
@@ -347,6 +364,9 @@ impl Vm {
         let out = self.ctx.with(|ctx| f(&ctx));
         LAST_CALL.with(|c| c.set(started.elapsed()));
         self.deadline.store(prev, Ordering::Relaxed);
+        if depth == 1 {
+            self.hand_off_at.store(u64::MAX, Ordering::Relaxed);
+        }
         DEPTH.with(|d| d.set(d.get() - 1));
         out.map_err(|e| {
             if e.contains("interrupted") {
