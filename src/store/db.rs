@@ -18,7 +18,29 @@ thread_local! {
     /// `read_now` connections of this thread, by database path.
     static LOCAL_READERS: RefCell<HashMap<PathBuf, Rc<Connection>>> = RefCell::new(HashMap::new());
 }
-type WriteJob = Box<dyn FnOnce() + Send>;
+/// A job for the writer thread.
+enum WriteJob {
+    /// Runs alone, managing its own transaction (sessions, `write_blocking`).
+    Solo(Box<dyn FnOnce() + Send>),
+    /// Runs inside a transaction it may share with other grouped jobs (see `run_group`).
+    Grouped(GroupedJob),
+}
+
+/// A `Db::write` job: given the open transaction (or why none could be opened), it does its work and
+/// says how it went, with the answer to send once the transaction's fate is known.
+type GroupedJob = Box<dyn FnOnce(Result<&Tx, StoreError>) -> Outcome + Send>;
+
+/// What a grouped job leaves behind.
+struct Outcome {
+    /// The job succeeded: its writes stay, pending the shared COMMIT.
+    ok: bool,
+    /// Sends the job's answer: `Ok(())` once committed (a failed job ignores the argument),
+    /// or the reason the shared transaction did not commit.
+    answer: Box<dyn FnOnce(Result<(), StoreError>) + Send>,
+}
+
+/// At most this many `Db::write` jobs share one transaction.
+const MAX_GROUP: usize = 64;
 
 /// Cheap-clone handle to one SQLite database file.
 #[derive(Clone)]
@@ -99,8 +121,19 @@ impl Db {
             .name("db-writer".into())
             .spawn(move || {
                 super::tx::install_writer(writer_conn);
-                while let Ok(job) = wrx.recv() {
-                    job();
+                let mut next: Option<WriteJob> = None;
+                loop {
+                    let job = match next.take() {
+                        Some(job) => job,
+                        None => match wrx.recv() {
+                            Ok(job) => job,
+                            Err(_) => break,
+                        },
+                    };
+                    match job {
+                        WriteJob::Solo(f) => f(),
+                        WriteJob::Grouped(f) => next = run_group(f, &wrx),
+                    }
                 }
             })
             .map_err(|e| StoreError::Io(e.to_string()))?;
@@ -166,8 +199,11 @@ impl Db {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
-    /// Runs `f` inside `BEGIN IMMEDIATE … COMMIT` on the writer thread; after-commit callbacks run once committed.
-    /// Must never be called from the writer thread itself (use the open `Tx` instead).
+    /// Runs `f` inside a write transaction on the writer thread; after-commit callbacks run once committed,
+    /// and only then is the result returned. Writes queued together share one transaction (group commit):
+    /// each runs inside its own savepoint, so a failing `f` undoes only its own writes (its after-rollback
+    /// callbacks run and its error is returned at once), while a failing COMMIT fails every write of the
+    /// group. Must never be called from the writer thread itself (use the open `Tx` instead).
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -175,9 +211,26 @@ impl Db {
         F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        self.send_write(move || {
-            let _ = tx.send(run_in_tx(f));
-        })?;
+        self.send_job(WriteJob::Grouped(Box::new(move |open| {
+            let out = match open {
+                Ok(t) => f(t),
+                Err(e) => Err(E::from(e)),
+            };
+            match out {
+                Ok(v) => Outcome {
+                    ok: true,
+                    answer: Box::new(move |committed| {
+                        let _ = tx.send(committed.map(|()| v).map_err(E::from));
+                    }),
+                },
+                Err(e) => Outcome {
+                    ok: false,
+                    answer: Box::new(move |_| {
+                        let _ = tx.send(Err(e));
+                    }),
+                },
+            }
+        })))?;
         rx.await.map_err(|_| E::from(StoreError::Closed))?
     }
 
@@ -237,13 +290,14 @@ impl Db {
     }
 
     fn send_write(&self, job: impl FnOnce() + Send + 'static) -> Result<(), StoreError> {
+        self.send_job(WriteJob::Solo(Box::new(job)))
+    }
+
+    fn send_job(&self, job: WriteJob) -> Result<(), StoreError> {
         if thread::current().id() == self.inner.writer_thread {
             return Err(StoreError::Reentrant);
         }
-        self.inner
-            .writer
-            .send(Box::new(job))
-            .map_err(|_| StoreError::Closed)
+        self.inner.writer.send(job).map_err(|_| StoreError::Closed)
     }
 }
 
@@ -315,5 +369,252 @@ where
             Tx::take_after_rollback().into_iter().for_each(|cb| cb());
             Err(e)
         }
+    }
+}
+
+/// A copy of a SQLite error, for answering every job of a group that failed to commit.
+fn copy_error(e: &rusqlite::Error) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(code, msg) => {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(*code, msg.clone()))
+        }
+        other => StoreError::Io(other.to_string()),
+    }
+}
+
+/// A grouped job that ran and waits for the shared COMMIT.
+struct Ran {
+    answer: Box<dyn FnOnce(Result<(), StoreError>) + Send>,
+    after_commit: Vec<super::tx::Callback>,
+    after_rollback: Vec<super::tx::Callback>,
+}
+
+/// Group commit: runs `first` and then the grouped jobs already queued behind it (up to `MAX_GROUP`) in one
+/// `BEGIN IMMEDIATE … COMMIT`, each inside `SAVEPOINT fb_group`. A failed job is rolled back to its savepoint
+/// and answered at once; the others are answered after the COMMIT, each after its own after-commit callbacks.
+/// The group ends early at a queued solo job (returned, to run next) and after a job that changed collections
+/// (so the committed collection cache is refreshed before the next job runs).
+fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
+    if let Err(e) = with_writer(|c| c.execute_batch("BEGIN IMMEDIATE")) {
+        (first(Err(StoreError::from(e))).answer)(Err(StoreError::RolledBack));
+        return None;
+    }
+    let tx = Tx::begin();
+    let mut ran: Vec<Ran> = Vec::new();
+    let mut job = first;
+    let mut count = 0;
+    let leftover = loop {
+        count += 1;
+        let outcome = match with_writer(|c| c.execute_batch("SAVEPOINT fb_group")) {
+            Ok(()) => {
+                let mut out = job(Ok(&tx));
+                if out.ok {
+                    if let Err(e) = with_writer(|c| c.execute_batch("RELEASE fb_group")) {
+                        let err = StoreError::from(e);
+                        out = Outcome {
+                            ok: false,
+                            answer: Box::new(move |_| (out.answer)(Err(err))),
+                        };
+                    }
+                }
+                if !out.ok {
+                    let _ =
+                        with_writer(|c| c.execute_batch("ROLLBACK TO fb_group; RELEASE fb_group"));
+                }
+                out
+            }
+            Err(e) => job(Err(StoreError::from(e))),
+        };
+        let this = Ran {
+            answer: outcome.answer,
+            after_commit: Tx::take_after_commit(),
+            after_rollback: Tx::take_after_rollback(),
+        };
+        if with_writer(Connection::is_autocommit) {
+            // SQLite rolled the whole transaction back on its own: no job of the group keeps its writes
+            Tx::end();
+            for r in ran.into_iter().chain(std::iter::once(this)) {
+                r.after_rollback.into_iter().for_each(|cb| cb());
+                (r.answer)(Err(StoreError::RolledBack));
+            }
+            return None;
+        }
+        if outcome.ok {
+            ran.push(this);
+        } else {
+            this.after_rollback.into_iter().for_each(|cb| cb());
+            (this.answer)(Ok(()));
+        }
+        if count >= MAX_GROUP || !tx.collections_unchanged() {
+            break None;
+        }
+        match rx.try_recv() {
+            Ok(WriteJob::Grouped(next)) => job = next,
+            Ok(solo) => break Some(solo),
+            Err(_) => break None,
+        }
+    };
+    Tx::end();
+    match with_writer(|c| c.execute_batch("COMMIT")) {
+        Ok(()) => {
+            for r in ran {
+                r.after_commit.into_iter().for_each(|cb| cb());
+                (r.answer)(Ok(()));
+            }
+        }
+        Err(e) => {
+            let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+            for r in ran {
+                r.after_rollback.into_iter().for_each(|cb| cb());
+                (r.answer)(Err(copy_error(&e)));
+            }
+        }
+    }
+    leftover
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// A database whose writer is held by a solo job until the returned sender is dropped or used,
+    /// so the writes queued meanwhile run as one group.
+    fn held_db(dir: &Path, schema: &str) -> (Db, std::sync::mpsc::Sender<()>) {
+        let db = Db::open(&dir.join("data.db"), 1, false).expect("open");
+        let schema = schema.to_string();
+        db.write_blocking(move |tx| {
+            tx.with(|c| c.execute_batch(&schema))
+                .map_err(StoreError::from)
+        })
+        .expect("schema");
+        let (gate, held) = std::sync::mpsc::channel::<()>();
+        db.send_write(move || {
+            let _ = held.recv();
+        })
+        .expect("hold");
+        (db, gate)
+    }
+
+    async fn wait_queued(db: &Db, n: usize) {
+        while db.inner.writer.len() < n {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
+    fn count(db: &Db, sql: &'static str) -> i64 {
+        db.read_blocking(move |c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+            .expect("count")
+    }
+
+    #[tokio::test]
+    async fn grouped_writes_keep_their_own_outcomes() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (db, gate) = held_db(dir.path(), "CREATE TABLE t (v INTEGER UNIQUE)");
+        let log = Arc::new(Mutex::new(Vec::<String>::new()));
+        let mut tasks = Vec::new();
+        for i in 0..10i64 {
+            let (db2, log) = (db.clone(), log.clone());
+            tasks.push(tokio::spawn(async move {
+                db2.write(move |tx| -> Result<i64, StoreError> {
+                    // job 7 collides with job 2's value: a UNIQUE violation, its own failure only
+                    let v = if i == 7 { 2 } else { i };
+                    tx.with(|c| c.execute("INSERT INTO t (v) VALUES (?1)", [v]))?;
+                    log.lock().unwrap().push(format!("ran {i}"));
+                    let l = log.clone();
+                    tx.after_commit(move || l.lock().unwrap().push(format!("committed {i}")));
+                    let l = log.clone();
+                    tx.after_rollback(move || l.lock().unwrap().push(format!("undone {i}")));
+                    if i == 5 {
+                        return Err(StoreError::Corrupt("job 5 fails after writing".into()));
+                    }
+                    Ok(i * 10)
+                })
+                .await
+            }));
+            wait_queued(&db, i as usize + 1).await;
+        }
+        drop(gate);
+        let mut answers = Vec::new();
+        for t in tasks {
+            answers.push(t.await.expect("task"));
+        }
+        for (i, a) in answers.iter().enumerate() {
+            match i {
+                5 => assert!(matches!(a, Err(StoreError::Corrupt(_))), "{a:?}"),
+                7 => assert!(a.as_ref().is_err_and(|e| e.is_unique_violation()), "{a:?}"),
+                _ => assert_eq!(a.as_ref().ok(), Some(&(i as i64 * 10))),
+            }
+        }
+        assert_eq!(count(&db, "SELECT count(*) FROM t"), 8);
+        assert_eq!(count(&db, "SELECT count(*) FROM t WHERE v = 5"), 0);
+        let log = log.lock().unwrap().clone();
+        assert!(log.contains(&"undone 5".to_string()), "{log:?}");
+        assert!(!log
+            .iter()
+            .any(|l| l == "committed 5" || l == "ran 7" || l == "undone 7"));
+        // one shared transaction: every job ran before the first after-commit callback
+        let first_commit = log
+            .iter()
+            .position(|l| l.starts_with("committed"))
+            .expect("commits");
+        assert_eq!(
+            log[..first_commit]
+                .iter()
+                .filter(|l| l.starts_with("ran"))
+                .count(),
+            9
+        );
+        assert_eq!(log.iter().filter(|l| l.starts_with("committed")).count(), 8);
+    }
+
+    #[tokio::test]
+    async fn a_failed_group_commit_fails_every_write_of_the_group() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (db, gate) = held_db(
+            dir.path(),
+            "CREATE TABLE t (v INTEGER);
+             CREATE TABLE p (id INTEGER PRIMARY KEY);
+             CREATE TABLE ch (pid INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED);",
+        );
+        let undone = Arc::new(Mutex::new(0));
+        let mut tasks = Vec::new();
+        for i in 0..3 {
+            let (db2, undone) = (db.clone(), undone.clone());
+            tasks.push(tokio::spawn(async move {
+                db2.write(move |tx| -> Result<(), StoreError> {
+                    // job 1's dangling reference is only checked at COMMIT
+                    let sql = if i == 1 {
+                        "INSERT INTO ch (pid) VALUES (99)"
+                    } else {
+                        "INSERT INTO t (v) VALUES (1)"
+                    };
+                    tx.with(|c| c.execute(sql, []))?;
+                    tx.after_rollback(move || *undone.lock().unwrap() += 1);
+                    Ok(())
+                })
+                .await
+            }));
+            wait_queued(&db, i + 1).await;
+        }
+        drop(gate);
+        for t in tasks {
+            let a = t.await.expect("task");
+            assert!(
+                matches!(&a, Err(StoreError::Sqlite(e)) if e.to_string().contains("FOREIGN KEY")),
+                "{a:?}"
+            );
+        }
+        assert_eq!(*undone.lock().unwrap(), 3);
+        assert_eq!(count(&db, "SELECT count(*) FROM t"), 0);
+        assert_eq!(count(&db, "SELECT count(*) FROM ch"), 0);
+        // the writer goes on
+        db.write(|tx| {
+            tx.with(|c| c.execute("INSERT INTO t (v) VALUES (2)", []))
+                .map_err(StoreError::from)
+        })
+        .await
+        .expect("next write");
+        assert_eq!(count(&db, "SELECT count(*) FROM t"), 1);
     }
 }

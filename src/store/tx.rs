@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
-type Callback = Box<dyn FnOnce() + Send>;
+pub(crate) type Callback = Box<dyn FnOnce() + Send>;
 
 thread_local! {
     static WRITER_CONN: RefCell<Option<Connection>> = const { RefCell::new(None) };
