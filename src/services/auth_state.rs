@@ -5,7 +5,9 @@ use crate::auth::token::{self, Claims, TokenType};
 use crate::model::record::Record;
 use crate::model::Collection;
 use crate::store;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, Weak};
+use std::time::{Duration, Instant};
 
 /// The authenticated record of a request.
 #[derive(Debug, Clone)]
@@ -52,10 +54,7 @@ pub fn load_token_now(app: &App, raw: &str, allowed: &[TokenType]) -> Option<Aut
         "emailChange" => auth.email_change_token.secret.clone(),
         _ => return None,
     };
-    let record = app
-        .db()
-        .read_now(|conn| store::records::find_by_id(conn, &collection, &claims.id))
-        .ok()??;
+    let record = cached_record(app, &collection, &claims.id)?;
     if !token::verify(raw, record.get_str("tokenKey"), &secret) {
         return None;
     }
@@ -65,6 +64,58 @@ pub fn load_token_now(app: &App, raw: &str, allowed: &[TokenType]) -> Option<Aut
         claims,
         token: raw.to_string(),
     })
+}
+
+/// A cached auth record: trusted while its table's change counter is the one read before it was loaded,
+/// its collection is the very same (schema changes make a new one) and it is younger than `AUTH_CACHE_TTL`
+/// (writes from other processes are not counted).
+struct Cached {
+    collection: Weak<Collection>,
+    counter: u64,
+    loaded: Instant,
+    record: Record,
+}
+
+const AUTH_CACHE_TTL: Duration = Duration::from_secs(2);
+const AUTH_CACHE_MAX: usize = 4096;
+
+static AUTH_CACHE: LazyLock<Mutex<HashMap<(String, String), Cached>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// The committed auth record `id` of `collection`, from the cache when it is known to be current.
+fn cached_record(app: &App, collection: &Arc<Collection>, id: &str) -> Option<Record> {
+    let counter = store::changes::counter(&collection.name);
+    let key = (collection.id.clone(), id.to_string());
+    {
+        let cache = AUTH_CACHE.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = cache.get(&key) {
+            if c.counter == counter
+                && c.loaded.elapsed() < AUTH_CACHE_TTL
+                // alive and the same: a freed one's address could be reused by a newer collection
+                && c.collection.upgrade().is_some_and(|a| Arc::ptr_eq(&a, collection))
+            {
+                return Some(c.record.clone());
+            }
+        }
+    }
+    let record = app
+        .db()
+        .read_now(|conn| store::records::find_by_id(conn, collection, id))
+        .ok()??;
+    let mut cache = AUTH_CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if cache.len() >= AUTH_CACHE_MAX {
+        cache.clear();
+    }
+    cache.insert(
+        key,
+        Cached {
+            collection: Arc::downgrade(collection),
+            counter,
+            loaded: Instant::now(),
+            record: record.clone(),
+        },
+    );
+    Some(record)
 }
 
 /// Issues a new auth token for `record`.

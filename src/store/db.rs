@@ -351,8 +351,12 @@ where
     Tx::end();
     match out {
         Ok(v) => {
-            if let Err(e) = with_writer(|c| c.execute_batch("COMMIT")) {
+            let committed = with_writer(|c| c.execute_batch("COMMIT"));
+            if committed.is_err() {
                 let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+            }
+            super::changes::publish();
+            if let Err(e) = committed {
                 let _ = Tx::take_after_commit();
                 Tx::take_after_rollback().into_iter().for_each(|cb| cb());
                 return Err(StoreError::from(e).into());
@@ -365,6 +369,7 @@ where
         }
         Err(e) => {
             let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+            super::changes::publish();
             let _ = Tx::take_after_commit();
             Tx::take_after_rollback().into_iter().for_each(|cb| cb());
             Err(e)
@@ -433,6 +438,7 @@ fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
         if with_writer(Connection::is_autocommit) {
             // SQLite rolled the whole transaction back on its own: no job of the group keeps its writes
             Tx::end();
+            super::changes::publish();
             for r in ran.into_iter().chain(std::iter::once(this)) {
                 r.after_rollback.into_iter().for_each(|cb| cb());
                 (r.answer)(Err(StoreError::RolledBack));
@@ -455,7 +461,12 @@ fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
         }
     };
     Tx::end();
-    match with_writer(|c| c.execute_batch("COMMIT")) {
+    let committed = with_writer(|c| c.execute_batch("COMMIT"));
+    if committed.is_err() {
+        let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+    }
+    super::changes::publish();
+    match committed {
         Ok(()) => {
             for r in ran {
                 r.after_commit.into_iter().for_each(|cb| cb());
@@ -463,7 +474,6 @@ fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
             }
         }
         Err(e) => {
-            let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
             for r in ran {
                 r.after_rollback.into_iter().for_each(|cb| cb());
                 (r.answer)(Err(copy_error(&e)));

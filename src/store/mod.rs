@@ -1,5 +1,6 @@
 //! Every line of SQL and every rusqlite call: connection threads, schema bootstrap and sync, queries.
 
+pub mod changes;
 pub mod collections;
 mod db;
 pub mod dbx;

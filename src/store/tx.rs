@@ -19,6 +19,7 @@ thread_local! {
 
 /// Installs the writer connection on the current (writer) thread.
 pub(crate) fn install_writer(conn: Connection) {
+    super::changes::watch(&conn);
     WRITER_CONN.with(|c| *c.borrow_mut() = Some(conn));
 }
 

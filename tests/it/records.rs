@@ -408,3 +408,89 @@ async fn batch_transactions_and_malformed_envelopes() {
     let res = s.req("POST", "/api/batch", None, Some(reqs)).await;
     assert_eq!(res.body, json!([{"status": 200, "body": {"title": "ok"}}]));
 }
+
+/// The auth record behind a token is cached between requests: every committed change to it — through
+/// the API or by raw SQL on the writer — is seen by the very next request.
+#[tokio::test]
+async fn a_changed_auth_record_is_seen_by_the_next_request() {
+    let s = Server::start().await;
+    let t = s.admin_token().await;
+    let user = json!({"email": "cache@example.com", "password": "Passw0rd123", "passwordConfirm": "Passw0rd123", "name": "bob"});
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/users/records",
+            Some(&t),
+            Some(user),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let uid = res.body["id"].as_str().expect("id").to_string();
+    let body = json!({"name": "notes", "listRule": "@request.auth.name = 'alice'",
+        "fields": [{"name": "title", "type": "text"}]});
+    assert_eq!(
+        s.req("POST", "/api/collections", Some(&t), Some(body))
+            .await
+            .status,
+        200
+    );
+    let note = json!({"title": "hi"});
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/notes/records",
+            Some(&t),
+            Some(note),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let ut = s.login("users", "cache@example.com", "Passw0rd123").await;
+    let visible = |res: crate::support::Res| res.body["totalItems"].as_u64();
+    for _ in 0..3 {
+        let res = s.get("/api/collections/notes/records", Some(&ut)).await;
+        assert_eq!(visible(res), Some(0));
+    }
+    // an API update of the user: the next request's rule sees the new name
+    let res = s
+        .req(
+            "PATCH",
+            &format!("/api/collections/users/records/{uid}"),
+            Some(&t),
+            Some(json!({"name": "alice"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = s.get("/api/collections/notes/records", Some(&ut)).await;
+    assert_eq!(visible(res), Some(1));
+    // a raw SQL write on the writer connection (as `$app.db()` does) is seen as well
+    let id = uid.clone();
+    s.app
+        .db()
+        .write(move |tx| {
+            tx.with(|c| c.execute("UPDATE users SET name = 'carol' WHERE id = ?1", [&id]))
+                .map_err(ferrobase::store::StoreError::from)
+        })
+        .await
+        .expect("raw update");
+    let res = s.get("/api/collections/notes/records", Some(&ut)).await;
+    assert_eq!(visible(res), Some(0));
+    // a password change renews the token key: the old token stops working at once
+    let res = s
+        .req(
+            "PATCH",
+            &format!("/api/collections/users/records/{uid}"),
+            Some(&t),
+            Some(json!({"password": "Passw0rd456", "passwordConfirm": "Passw0rd456"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let res = s
+        .req(
+            "POST",
+            "/api/collections/users/auth-refresh",
+            Some(&ut),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 401, "{:?}", res.body);
+}
