@@ -306,6 +306,7 @@ pub async fn run_serve(
         );
     }
     let vm2 = jsvm.clone();
+    let served = app.clone();
     let out = crate::http::serve_with(
         app,
         listener,
@@ -315,6 +316,10 @@ pub async fn run_serve(
     .await
     .map_err(|e| CliError::from(e.to_string()));
     let _ = tokio::task::spawn_blocking(move || jsvm.terminate(false)).await;
+    // the request logs of the last seconds are still queued
+    if let Some(logs) = served.log_writer() {
+        logs.flush_now(served.aux_db()).await;
+    }
     out
 }
 

@@ -89,6 +89,12 @@ impl LogWriter {
         LogWriter { inner }
     }
 
+    /// Writes the queued rows now (at shutdown: they would otherwise wait for the next flush).
+    pub async fn flush_now(&self, aux: &Db) {
+        let rows = std::mem::take(&mut *self.inner.rows.lock());
+        flush(aux, rows).await;
+    }
+
     /// Queues a row; drops it when too many are pending rather than slowing the request.
     pub fn log(&self, entry: LogEntry) {
         let mut rows = self.inner.rows.lock();

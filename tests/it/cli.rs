@@ -1,4 +1,4 @@
-//! The `superuser` CLI commands against a stopped data dir and a running server's data dir.
+//! The `superuser` CLI commands against a stopped data dir and a running server's data dir; `serve` stopping.
 
 use crate::support::Server;
 use std::process::Command;
@@ -154,4 +154,65 @@ async fn superuser_otp_signs_in_through_mfa() {
         )
         .await;
     assert_eq!(res.status, 200, "{:?}", res.body);
+}
+
+/// SIGTERM stops `serve` without losing the request logs still queued for `auxiliary.db`.
+#[test]
+fn serve_writes_queued_request_logs_when_stopped() {
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("pb_data");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferrobase"))
+        .args(["serve", "--http", &addr, "--dir"])
+        .arg(&data)
+        .args(["--hooksDir", &tmp.path().join("none").to_string_lossy()])
+        .args([
+            "--migrationsDir",
+            &tmp.path().join("none").to_string_lossy(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut up = false;
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(&addr).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(up, "serve did not start");
+    for i in 0..3 {
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+        let req = format!(
+            "GET /api/collections/missing{i}/records HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).expect("send");
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).expect("read");
+        assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    }
+    // well within the 3 s flush interval: the rows are still queued
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status:?}");
+    let conn = ferrobase::store::Connection::open(data.join("auxiliary.db")).expect("open aux");
+    let logged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM _logs WHERE json_extract(data, '$.url') LIKE '/api/collections/missing%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(logged, 3);
 }
