@@ -318,7 +318,7 @@ pub async fn run_serve(
     let _ = tokio::task::spawn_blocking(move || jsvm.terminate(false)).await;
     // the request logs of the last seconds are still queued
     if let Some(logs) = served.log_writer() {
-        logs.flush_now(served.aux_db()).await;
+        logs.flush_now().await;
     }
     out
 }

@@ -351,12 +351,7 @@ where
     Tx::end();
     match out {
         Ok(v) => {
-            let committed = with_writer(|c| c.execute_batch("COMMIT"));
-            if committed.is_err() {
-                let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
-            }
-            super::changes::publish();
-            if let Err(e) = committed {
+            if let Err(e) = commit() {
                 let _ = Tx::take_after_commit();
                 Tx::take_after_rollback().into_iter().for_each(|cb| cb());
                 return Err(StoreError::from(e).into());
@@ -368,13 +363,28 @@ where
             Ok(v)
         }
         Err(e) => {
-            let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
-            super::changes::publish();
+            rollback();
             let _ = Tx::take_after_commit();
             Tx::take_after_rollback().into_iter().for_each(|cb| cb());
             Err(e)
         }
     }
+}
+
+/// Commits the open transaction (rolling it back when that fails), then publishes its table changes.
+fn commit() -> rusqlite::Result<()> {
+    let committed = with_writer(|c| c.execute_batch("COMMIT"));
+    if committed.is_err() {
+        let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+    }
+    super::changes::publish();
+    committed
+}
+
+/// Rolls the open transaction back, then publishes the tables it wrote (harmless extra bumps).
+fn rollback() {
+    let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+    super::changes::publish();
 }
 
 /// A copy of a SQLite error, for answering every job of a group that failed to commit.
@@ -461,12 +471,7 @@ fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
         }
     };
     Tx::end();
-    let committed = with_writer(|c| c.execute_batch("COMMIT"));
-    if committed.is_err() {
-        let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
-    }
-    super::changes::publish();
-    match committed {
+    match commit() {
         Ok(()) => {
             for r in ran {
                 r.after_commit.into_iter().for_each(|cb| cb());

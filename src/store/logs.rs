@@ -42,6 +42,7 @@ pub fn next_log_id() -> String {
 #[derive(Clone)]
 pub struct LogWriter {
     inner: std::sync::Arc<Buffer>,
+    aux: Db,
 }
 
 struct Buffer {
@@ -62,6 +63,7 @@ impl LogWriter {
             full: tokio::sync::Notify::new(),
         });
         let buffer = inner.clone();
+        let writer = aux.clone();
         tokio::spawn(async move {
             // Log pages are rewritten by every batch (the `message` index takes random inserts):
             // a longer WAL between checkpoints copies each page once instead of many times.
@@ -86,13 +88,13 @@ impl LogWriter {
                 }
             }
         });
-        LogWriter { inner }
+        LogWriter { inner, aux: writer }
     }
 
     /// Writes the queued rows now (at shutdown: they would otherwise wait for the next flush).
-    pub async fn flush_now(&self, aux: &Db) {
+    pub async fn flush_now(&self) {
         let rows = std::mem::take(&mut *self.inner.rows.lock());
-        flush(aux, rows).await;
+        flush(&self.aux, rows).await;
     }
 
     /// Queues a row; drops it when too many are pending rather than slowing the request.
