@@ -14,9 +14,10 @@ trap 'pkill -f "127.0.0.1:18096" 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -
 PORT=18096
 URL="http://127.0.0.1:$PORT"
 echo "work dir: $WORK" >&2
+mkdir -p "$WORK/pb_hooks"
 "$BIN" superuser upsert order@example.com OrderPass-12345 --dir "$WORK/pb_data" >/dev/null
 valgrind --tool=callgrind --demangle=no --dump-instr=no --callgrind-out-file="$WORK/cg.%p" \
-  "$BIN" serve --http="127.0.0.1:$PORT" --dir "$WORK/pb_data" >"$WORK/serve.log" 2>&1 &
+  "$BIN" serve --http="127.0.0.1:$PORT" --dir "$WORK/pb_data" --hooksDir "$WORK/pb_hooks" >"$WORK/serve.log" 2>&1 &
 for _ in $(seq 600); do curl -s -o /dev/null "$URL/api/health" && break; sleep 0.2; done
 sleep 2
 callgrind_control -d >/dev/null   # dump 1: start-up and idle
@@ -42,6 +43,16 @@ for i in 1 2 3; do
 done
 curl -sf -o /dev/null "$URL/api/collections/posts/records?filter=views%3E1&sort=-created&perPage=30"
 curl -sf -o /dev/null "$URL/api/collections/posts/records?filter=views%3E1&sort=-created&perPage=30&expand=author"
+# JS hooks, loaded by hot reload (so that start-up without hooks stays apart): a JSON route, a record hook
+cat >"$WORK/pb_hooks/order.pb.js" <<'JS'
+routerAdd("GET", "/order/json", (e) => e.json(200, { message: "hello " + e.request.url.query().get("name"), n: 42 }))
+onRecordCreate((e) => e.next(), "posts")
+JS
+for _ in $(seq 300); do curl -sf -o /dev/null "$URL/order/json?name=x" && break; sleep 0.2; done
+for i in 4 5 6; do
+  curl -sf -o /dev/null "$URL/order/json?name=$i"
+  json "${uauth[@]}" -d "{\"title\":\"post $i\",\"views\":$i,\"published\":true}" "$URL/api/collections/posts/records" >/dev/null
+done
 pkill -INT -f "127.0.0.1:$PORT"
 wait || true
 python3 - "$WORK" "$OUT" <<'PY'
