@@ -75,7 +75,7 @@ def when(path):
     parts = os.path.basename(path).split(".")
     return int(parts[2]) if len(parts) > 2 else 1 << 30
 dumps = sorted(glob.glob(work + "/cg.*"), key=when)
-first = [f for f in functions(dumps[0])]
+first = functions(dumps[0])
 later = [f for d in dumps[1:] for f in functions(d)]
 order, seen = [], set()
 for f in first + later:
