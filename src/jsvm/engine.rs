@@ -60,19 +60,36 @@ pub fn call_next(call: HookCall) -> Result<Value, AppError> {
     NEXT.with(|n| (n.0)(call))
 }
 
+/// One call of a JS route (see [`Vm::dispatch_route`]).
+pub struct RouteCall<'a> {
+    /// Names the chain within its generation: a runtime parses `chain` on its first call with an id.
+    pub id: u32,
+    /// The route's middlewares and handler as JSON (`[{handler|native, args, priority}]`), sorted.
+    pub chain: &'a str,
+    /// The chain wraps a built-in route: the innermost `e.next()` runs it.
+    pub builtin: bool,
+    /// The request scalars, one per line (see `RouteState` in events.js).
+    pub head: &'a str,
+    pub body: &'a str,
+}
+
+/// What a JS route answered.
+#[derive(Debug, Default)]
+pub struct RouteOut {
+    pub body: String,
+    pub status: u16,
+    /// The handler wrote a response (`e.json`, `e.string`, …).
+    pub written: bool,
+    pub headers: Vec<(String, String)>,
+    /// The encoded error the chain threw (see `encodeError` in events.js).
+    pub error: Option<Value>,
+}
+
 thread_local! {
     /// Rust errors handed to JS as exceptions, kept so the same error comes back out unchanged.
     static PENDING_ERRORS: RefCell<HashMap<u64, AppError>> = RefCell::new(HashMap::new());
     static NEXT_EID: Cell<u64> = const { Cell::new(1) };
     static DEPTH: Cell<u32> = const { Cell::new(0) };
-    /// The CPU time the last call into a runtime on this thread took (building the runtime not included;
-    /// time the thread waited, for the CPU or in a blocking native, not counted).
-    static LAST_CALL: Cell<Duration> = const { Cell::new(Duration::ZERO) };
-}
-
-/// The CPU time the last call into a runtime on this thread took.
-pub fn last_call_time() -> Duration {
-    LAST_CALL.with(|c| c.get())
 }
 
 /// Keeps `e` for JS and returns its id.
@@ -99,8 +116,12 @@ pub enum VmKind {
     Migrations,
 }
 
-/// Bytes allocated between two garbage collections of a runtime.
-const GC_THRESHOLD: usize = 2 << 20;
+/// Bytes a runtime's heap may grow by (cyclic garbage: refcounting frees the rest) before the next
+/// garbage collection.
+const GC_THRESHOLD: usize = 4 << 20;
+
+/// Top-level calls between two collections a runtime runs itself (see `Vm::collect_now_and_then`).
+const GC_EVERY: u32 = 1024;
 
 /// The C stack one entry into a runtime may use (measured from where Rust calls into JS).
 const JS_STACK_LIMIT: usize = 768 * 1024;
@@ -112,6 +133,8 @@ pub struct Vm {
     deadline: Arc<AtomicU64>,
     /// When the running top-level call gets its async worker's other tasks handed off (see `new`).
     hand_off_at: Arc<AtomicU64>,
+    /// Top-level calls so far (see [`Vm::collect_now_and_then`]).
+    calls: Cell<u32>,
 }
 
 static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
@@ -159,6 +182,7 @@ impl Vm {
             ctx,
             deadline,
             hand_off_at,
+            calls: Cell::new(0),
         };
         vm.install(shared, kind)?;
         Ok(vm)
@@ -313,30 +337,56 @@ impl Vm {
             .map_err(|e| e.to_string())
     }
 
-    /// Calls `__dispatchRoute(spec, head, bodyText)` (a JS route whose request parts load on demand):
-    /// the response meta (status, headers, written, error) as JSON, and the body text apart.
+    /// Calls `__dispatchRoute(id, chain, builtin, head, bodyText)` (a JS route whose request parts
+    /// load on demand; the chain is parsed once per runtime and id): what the route answered.
     pub fn dispatch_route(
         &self,
-        spec: &str,
-        head: &str,
-        body: &str,
+        call: &RouteCall<'_>,
         limit: Duration,
-    ) -> Result<(Value, String), String> {
-        let mut body_out = String::new();
-        let meta = self.call_limited(limit, |ctx| {
+    ) -> Result<RouteOut, String> {
+        let mut out = RouteOut::default();
+        self.call_limited(limit, |ctx| {
             let f: Function = ctx
                 .globals()
                 .get("__dispatchRoute")
                 .map_err(|e| e.to_string())?;
-            let o: rquickjs::Object = f
-                .call((spec, head, body))
+            // [body, status, written, error JSON or "", header name, value, name, value, …]
+            let a: rquickjs::Array = f
+                .call((call.id, call.chain, call.builtin, call.head, call.body))
                 .catch(ctx)
                 .map_err(|e| e.to_string())?;
-            body_out = o.get("body").map_err(|e| e.to_string())?;
-            o.get::<_, String>("meta").map_err(|e| e.to_string())
+            let e = |e: rquickjs::Error| e.to_string();
+            out.body = a.get(0).map_err(e)?;
+            out.status = a.get::<f64>(1).map_err(e)? as u16;
+            out.written = a.get(2).map_err(e)?;
+            let error: String = a.get(3).map_err(e)?;
+            if !error.is_empty() {
+                out.error = Some(serde_json::from_str(&error).map_err(|e| e.to_string())?);
+            }
+            let mut i = 4;
+            while i + 1 < a.len() {
+                out.headers
+                    .push((a.get(i).map_err(e)?, a.get(i + 1).map_err(e)?));
+                i += 2;
+            }
+            Ok(String::new())
         })?;
-        let meta = serde_json::from_str(&meta).map_err(|e| e.to_string())?;
-        Ok((meta, body_out))
+        Ok(out)
+    }
+
+    /// A collection sets the next one at 1.5 times the live heap, which is mostly the prelude's classes
+    /// and functions: with small requests the next would come after a few hundred of them and walk that
+    /// whole heap again. Instead the runtime collects after every [`GC_EVERY`] top-level calls and then
+    /// sets the threshold [`GC_THRESHOLD`] above the live heap (a call making much garbage still
+    /// triggers collections of its own).
+    fn collect_now_and_then(&self) {
+        let n = self.calls.get().wrapping_add(1);
+        self.calls.set(n);
+        if n % GC_EVERY == 0 {
+            self._rt.run_gc();
+            let live = self._rt.memory_usage().malloc_size.max(0) as usize;
+            self._rt.set_gc_threshold(live + GC_THRESHOLD);
+        }
     }
 
     /// Runs `f` in this runtime with a time limit (the interrupt handler stops JS past it).
@@ -360,12 +410,11 @@ impl Vm {
             now_ms().saturating_add(limit.as_millis() as u64),
             Ordering::Relaxed,
         );
-        let started = cpu_time::ThreadTime::now();
         let out = self.ctx.with(|ctx| f(&ctx));
-        LAST_CALL.with(|c| c.set(started.elapsed()));
         self.deadline.store(prev, Ordering::Relaxed);
         if depth == 1 {
             self.hand_off_at.store(u64::MAX, Ordering::Relaxed);
+            self.collect_now_and_then();
         }
         DEPTH.with(|d| d.set(d.get() - 1));
         out.map_err(|e| {
@@ -490,14 +539,9 @@ impl Pool {
     }
 
     /// Dispatches a JS route (see [`Vm::dispatch_route`]) in a pooled runtime.
-    pub fn dispatch_route(
-        &self,
-        spec: &str,
-        head: &str,
-        body: &str,
-    ) -> Result<(Value, String), String> {
+    pub fn dispatch_route(&self, call: &RouteCall<'_>) -> Result<RouteOut, String> {
         let limit = self.shared.timeout;
-        self.with(|vm| vm.dispatch_route(spec, head, body, limit))?
+        self.with(|vm| vm.dispatch_route(call, limit))?
     }
 
     /// Dispatches a lazy hook event (see [`Vm::dispatch_lazy`]) in a pooled runtime.

@@ -38,14 +38,19 @@ pub struct JsConfig {
     pub timeout: Duration,
 }
 
-/// A JS route: method, pattern and the chain specs of its middlewares and handler.
+/// A JS route: method, pattern and the chain of its middlewares and handler.
 pub struct JsRoute {
     pub method: String,
     pub pattern: routes::Pattern,
-    pub middlewares: Vec<Value>,
-    pub handler: Value,
-    /// Set once a call of this route ran long: its later calls leave the async worker first.
-    pub slow: Arc<AtomicBool>,
+    /// `pattern.score()`, computed once.
+    pub score: i32,
+    /// The global `routerUse` middlewares, the route's middlewares and its handler, sorted by priority,
+    /// as the JSON a runtime parses once per `chain_id`.
+    pub chain: String,
+    /// The route's index in [`Generation::routes`].
+    pub chain_id: u32,
+    /// Whether a call leaves the async worker first (see [`routes::Pace`]).
+    pub pace: Arc<routes::Pace>,
 }
 
 /// Everything one load of the hooks dir produced.
@@ -53,8 +58,11 @@ pub struct Generation {
     pub pool: Arc<Pool>,
     pub routes: Vec<JsRoute>,
     pub uses: Vec<Value>,
-    /// Like [`JsRoute::slow`], for built-in routes wrapped by `routerUse` middlewares.
-    pub uses_slow: Arc<AtomicBool>,
+    /// The chain of a built-in route wrapped by `uses`, sorted by priority, as JSON (its id is
+    /// `routes.len()`).
+    pub uses_chain: String,
+    /// Like [`JsRoute::pace`], for built-in routes wrapped by `routerUse` middlewares.
+    pub uses_pace: Arc<routes::Pace>,
     hook_ids: Vec<(String, String)>,
 }
 
@@ -71,7 +79,7 @@ impl Generation {
                 r.method.is_empty() || r.method == method || (method == "HEAD" && r.method == "GET")
             })
             .filter_map(|r| r.pattern.matches(path).map(|v| (r, v)))
-            .max_by_key(|(r, _)| r.pattern.score())
+            .max_by_key(|(r, _)| r.score)
     }
 }
 
@@ -168,7 +176,8 @@ impl Jsvm {
                 )),
                 routes: Vec::new(),
                 uses: Vec::new(),
-                uses_slow: Arc::default(),
+                uses_chain: String::new(),
+                uses_pace: Arc::default(),
                 hook_ids: Vec::new(),
             })),
             store: Arc::default(),
@@ -298,18 +307,13 @@ impl Jsvm {
             match r.kind.as_str() {
                 "route" => {
                     let handler = spec(r.handler.as_ref().unwrap_or(&Value::Null), &mut sources);
-                    let middlewares = r
+                    let middlewares: Vec<Value> = r
                         .middlewares
                         .iter()
                         .map(|m| spec(m, &mut sources))
                         .collect();
-                    routes.push(JsRoute {
-                        method: r.method,
-                        pattern: routes::Pattern::parse(&r.path),
-                        middlewares,
-                        handler,
-                        slow: Arc::default(),
-                    });
+                    let pattern = routes::Pattern::parse(&r.path);
+                    routes.push((r.method, pattern, middlewares, handler));
                 }
                 "use" => uses.push(spec(
                     r.middleware.as_ref().unwrap_or(&Value::Null),
@@ -354,11 +358,34 @@ impl Jsvm {
         for name in unsupported {
             tracing::warn!(target: "jsvm", "{name} is registered but Ferrobase does not fire it yet");
         }
+        // a chain runs in priority order; entries of equal priority keep their registration order
+        let sorted = |mut chain: Vec<Value>| {
+            chain.sort_by_key(|m| m["priority"].as_i64().unwrap_or(0));
+            Value::Array(chain).to_string()
+        };
+        let routes: Vec<JsRoute> = routes
+            .into_iter()
+            .enumerate()
+            .map(|(i, (method, pattern, middlewares, handler))| {
+                let mut chain = uses.clone();
+                chain.extend(middlewares);
+                chain.push(handler);
+                JsRoute {
+                    method,
+                    score: pattern.score(),
+                    pattern,
+                    chain: sorted(chain),
+                    chain_id: i as u32,
+                    pace: Arc::default(),
+                }
+            })
+            .collect();
         Ok(Generation {
             pool,
             routes,
+            uses_chain: sorted(uses.clone()),
             uses,
-            uses_slow: Arc::default(),
+            uses_pace: Arc::default(),
             hook_ids,
         })
     }

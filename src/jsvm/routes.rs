@@ -14,11 +14,11 @@ use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 const BODY_LIMIT: usize = 32 << 20;
 
-/// A JS route call taking more CPU time than this marks its route slow (see `JsRoute::slow`).
+/// A JS route call taking more CPU time than this marks its route slow (see [`Pace`]).
 const SLOW_ROUTE: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// One segment of a route pattern.
@@ -173,30 +173,21 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         let requester = req.extensions().get::<Requester>().cloned().flatten();
         return crons(&vm, requester, &method, &path);
     }
-    let plan = {
-        let route = gen.find_route(method.as_str(), &path);
-        if route.is_none() && gen.uses.is_empty() {
-            None
-        } else {
-            let mut chain: Vec<Value> = gen.uses.clone();
-            let builtin = route.is_none();
-            let values = route.as_ref().map(|r| r.1.clone());
-            if let Some((r, _)) = &route {
-                chain.extend(r.middlewares.iter().cloned());
-                chain.push(r.handler.clone());
-            }
-            chain.sort_by_key(|m| m["priority"].as_i64().unwrap_or(0));
-            let slow = route
-                .as_ref()
-                .map(|(r, _)| r.slow.clone())
-                .unwrap_or_else(|| gen.uses_slow.clone());
-            Some((chain, builtin, values, slow))
+    let plan = match gen.find_route(method.as_str(), &path) {
+        Some((r, values)) => Some((r.chain_id, false, Some(values), r.pace.clone())),
+        None if !gen.uses.is_empty() => {
+            Some((gen.routes.len() as u32, true, None, gen.uses_pace.clone()))
         }
+        None => None,
     };
-    let Some((chain, builtin, values, slow)) = plan else {
+    let Some((chain_id, builtin, values, pace)) = plan else {
         return next.run(req).await;
     };
     let pool = gen.pool.clone();
+    let chain = match gen.routes.get(chain_id as usize) {
+        Some(r) => r.chain.clone(),
+        None => gen.uses_chain.clone(),
+    };
     drop(gen);
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, BODY_LIMIT).await {
@@ -265,7 +256,6 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         path_values: values.unwrap_or_default(),
         multipart,
     };
-    let spec = json!({ "chain": chain, "builtin": builtin }).to_string();
     let inner = builtin.then(|| (next, Request::from_parts(parts, Body::from(bytes))));
     // The chain runs right here on the async worker: most handlers are short, and a hop to another
     // thread would cost more than they do. Natives that may wait hand the worker's other tasks off
@@ -280,20 +270,23 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
     });
     let request = Rc::new(request);
     let outer = ROUTE_REQUEST.with(|r| r.replace(Some(request.clone())));
-    let body_text = &request.body_text;
-    let out = if slow.load(Ordering::Relaxed) {
-        super::ops::blocking(|| pool.dispatch_route(&spec, &head, body_text))
-    } else {
-        pool.dispatch_route(&spec, &head, body_text)
+    let call = super::engine::RouteCall {
+        id: chain_id,
+        chain: &chain,
+        builtin,
+        head: &head,
+        body: &request.body_text,
     };
-    if super::engine::last_call_time() > SLOW_ROUTE {
-        slow.store(true, Ordering::Relaxed);
-    }
+    let out = if pace.is_slow() {
+        super::ops::blocking(|| pool.dispatch_route(&call))
+    } else {
+        pace.time(|| pool.dispatch_route(&call))
+    };
     ROUTE_REQUEST.with(|r| r.replace(outer));
     let inner_res = INNER
         .with(|s| s.borrow_mut().take())
         .and_then(|i| i.response);
-    let (meta, body) = match out {
+    let out = match out {
         Ok(v) => v,
         Err(e) => {
             tracing::error!(target: "jsvm", "route handler failed: {e}");
@@ -303,11 +296,51 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         }
     };
     // errors kept for JS live in this thread: decode them here
-    let err = meta
-        .get("error")
-        .filter(|e| !e.is_null())
-        .map(super::hooks::decode_error);
-    build_response(&meta, body, err, inner_res)
+    let err = out.error.as_ref().map(super::hooks::decode_error);
+    build_response(out, err, inner_res)
+}
+
+/// Whether a JS route's calls run on the async worker (fast, the default) or leave it first (slow: a
+/// call once took more CPU time than [`SLOW_ROUTE`]). Reading a thread's CPU clock is a system call, so
+/// a call is timed by the wall clock and only a call after a long one reads the CPU clock as well: a
+/// CPU-bound route turns slow on its second call, a fast one that was preempted stays fast.
+#[derive(Debug, Default)]
+pub struct Pace(AtomicU8);
+
+const PACE_FAST: u8 = 0;
+const PACE_SUSPECT: u8 = 1;
+const PACE_SLOW: u8 = 2;
+
+impl Pace {
+    pub fn is_slow(&self) -> bool {
+        self.0.load(Ordering::Relaxed) == PACE_SLOW
+    }
+
+    /// Runs one call on this thread, timing it.
+    fn time<R>(&self, f: impl FnOnce() -> R) -> R {
+        if self.0.load(Ordering::Relaxed) == PACE_SUSPECT {
+            let cpu = cpu_time::ThreadTime::now();
+            let out = f();
+            let next = if cpu.elapsed() > SLOW_ROUTE {
+                PACE_SLOW
+            } else {
+                PACE_FAST
+            };
+            self.0.store(next, Ordering::Relaxed);
+            return out;
+        }
+        let wall = std::time::Instant::now();
+        let out = f();
+        if wall.elapsed() > SLOW_ROUTE {
+            let _ = self.0.compare_exchange(
+                PACE_FAST,
+                PACE_SUSPECT,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+        }
+        out
+    }
 }
 
 fn error_response(e: AppError) -> Response {
@@ -315,27 +348,22 @@ fn error_response(e: AppError) -> Response {
 }
 
 fn build_response(
-    resp: &Value,
-    body: String,
+    out: super::engine::RouteOut,
     err: Option<AppError>,
     inner: Option<Response>,
 ) -> Response {
-    let written = resp["written"].as_bool().unwrap_or(false);
-    let headers: Vec<(String, String)> = resp["headers"]
-        .as_array()
-        .map(|l| {
-            l.iter()
-                .filter_map(|h| Some((h[0].as_str()?.to_string(), h[1].as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let written = out.written;
+    let headers = out.headers;
     let mut res = match (err, inner) {
         (Some(err), _) if !written => error_response(err),
         (_, Some(inner)) if !written => inner,
         _ => {
-            let status = resp["status"].as_u64().unwrap_or(200) as u16;
-            let status = if written && status > 0 { status } else { 200 };
-            let mut r = Response::new(Body::from(body));
+            let status = if written && out.status > 0 {
+                out.status
+            } else {
+                200
+            };
+            let mut r = Response::new(Body::from(out.body));
             *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             r
         }

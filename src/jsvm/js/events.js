@@ -331,27 +331,32 @@
       configurable: true,
     });
   }
-  function dispatchRouteLazy(specJson, head, bodyText) {
+  // The chains of this runtime's generation by id, parsed and compiled on first use.
+  const chains = [];
+  function dispatchRouteLazy(id, chainJson, builtin, head, bodyText) {
     const st = new RouteState(head, bodyText);
-    const out = dispatchRoute(JSON.parse(specJson), st);
+    let out;
+    let entries = chains[id];
+    if (entries === undefined) {
+      try {
+        entries = chains[id] = JSON.parse(chainJson).map(chainEntry);
+      } catch (err) {
+        out = { response: st.response, error: encodeError(err) };
+      }
+    }
+    if (out === undefined) out = dispatchRoute(entries, builtin, st);
     const r = out.response;
-    const meta = { status: r.status, headers: r.headers, written: r.written, inner: !!r.inner };
-    if (out.error) meta.error = out.error;
-    return { meta: JSON.stringify(enc(meta)), body: typeof r.body === "string" ? r.body : toStr(r.body) };
+    const res = [typeof r.body === "string" ? r.body : toStr(r.body), r.status, !!r.written, out.error ? JSON.stringify(enc(out.error)) : ""];
+    for (const h of r.headers) res.push(h[0], h[1]);
+    return res;
   }
   Object.defineProperty(g, "__dispatchRoute", { value: dispatchRouteLazy });
 
   // A route (JS handler + middlewares) or a built-in route wrapped by routerUse middlewares.
-  function dispatchRoute(spec, st) {
+  function dispatchRoute(entries, builtin, st) {
     const e = makeRequestEvent(st);
-    let entries;
-    try {
-      entries = spec.chain.map(chainEntry);
-    } catch (err) {
-      return { response: st.response, error: encodeError(err) };
-    }
     let last = null;
-    if (spec.builtin) {
+    if (builtin) {
       last = () => {
         const r = call("routeNext");
         st.response.status = r.status;
