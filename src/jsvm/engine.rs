@@ -382,7 +382,7 @@ impl Vm {
     fn collect_now_and_then(&self) {
         let n = self.calls.get().wrapping_add(1);
         self.calls.set(n);
-        if n % GC_EVERY == 0 {
+        if n.is_multiple_of(GC_EVERY) {
             self._rt.run_gc();
             let live = self._rt.memory_usage().malloc_size.max(0) as usize;
             self._rt.set_gc_threshold(live + GC_THRESHOLD);
