@@ -221,10 +221,8 @@ impl Vm {
             })
             .map_err(|e| e.to_string())?;
             g.set("__fbNextBare", next_bare).map_err(|e| e.to_string())?;
-            let part = Function::new(ctx.clone(), |name: String| -> String {
-                super::routes::request_part(&name)
-            })
-            .map_err(|e| e.to_string())?;
+            let part = Function::new(ctx.clone(), super::routes::request_part)
+                .map_err(|e| e.to_string())?;
             g.set("__fbRequestPart", part).map_err(|e| e.to_string())?;
             let check = Function::new(ctx.clone(), |expr: String| -> String {
                 super::cron::check_expression(&expr).err().unwrap_or_default()

@@ -10,6 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use rquickjs::{Ctx, Value as JsValue};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::net::SocketAddr;
@@ -227,27 +228,20 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let real_ip =
-        crate::http::middleware::real_ip(vm.app(), &parts.headers, remote.map(|r| r.ip()));
     let raw_query = parts.uri.query().unwrap_or("").to_string();
     let requester = parts.extensions.get::<Requester>().cloned().flatten();
+    // the scalars every request event reads; the rest loads on demand (`request_part`)
     let head = [
         parts.method.as_str(),
         parts.uri.path(),
         &raw_query,
-        parts
-            .headers
-            .get("host")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-        &remote.map(|r| r.to_string()).unwrap_or_default(),
-        &real_ip,
-        &remote.map(|r| r.ip().to_string()).unwrap_or_default(),
         if requester.is_some() { "1" } else { "" },
     ]
     .join("\n");
     let body_text = String::from_utf8_lossy(&bytes).into_owned();
     let request = RouteRequest {
+        app: vm.app().clone(),
+        remote,
         headers: parts.headers.clone(),
         raw_query,
         body_text,
@@ -388,6 +382,8 @@ thread_local! {
 
 /// What a JS route's request event can ask for besides the scalars it gets up front.
 struct RouteRequest {
+    app: crate::app::App,
+    remote: Option<SocketAddr>,
     headers: axum::http::HeaderMap,
     raw_query: String,
     body_text: String,
@@ -484,11 +480,57 @@ impl RouteRequest {
     }
 }
 
-/// A part of the running JS route's request, as JSON text for JS (`null` outside a route).
-pub fn request_part(name: &str) -> String {
-    let req = ROUTE_REQUEST.with(|r| r.borrow().clone());
-    let v = req.map(|req| req.part(name)).unwrap_or(Value::Null);
-    super::ops::tag_marked(v.to_string())
+/// A part of the running JS route's request for JS (`null` outside a route): the plain parts as JS
+/// values, the ones that may hold records (body, multipart, auth) as tagged JSON text.
+pub fn request_part<'js>(ctx: Ctx<'js>, name: String) -> rquickjs::Result<JsValue<'js>> {
+    let Some(req) = ROUTE_REQUEST.with(|r| r.borrow().clone()) else {
+        return Ok(JsValue::new_null(ctx));
+    };
+    let text = |s: &str| rquickjs::String::from_str(ctx.clone(), s).map(|s| s.into_value());
+    match name.as_str() {
+        "host" => text(
+            req.headers
+                .get("host")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        ),
+        "remoteAddr" => text(&req.remote.map(|r| r.to_string()).unwrap_or_default()),
+        "remoteIP" => text(&req.remote.map(|r| r.ip().to_string()).unwrap_or_default()),
+        "realIP" => text(&crate::http::middleware::real_ip(
+            &req.app,
+            &req.headers,
+            req.remote.map(|r| r.ip()),
+        )),
+        "query" | "headers" | "cookies" | "pathValues" | "form" => to_js(&ctx, &req.part(&name)),
+        _ => text(&super::ops::tag_marked(req.part(&name).to_string())),
+    }
+}
+
+/// Plain JSON data as a JS value.
+fn to_js<'js>(ctx: &Ctx<'js>, v: &Value) -> rquickjs::Result<JsValue<'js>> {
+    Ok(match v {
+        Value::Null => JsValue::new_null(ctx.clone()),
+        Value::Bool(b) => JsValue::new_bool(ctx.clone(), *b),
+        Value::Number(n) => match n.as_i64().and_then(|i| i32::try_from(i).ok()) {
+            Some(i) => JsValue::new_int(ctx.clone(), i),
+            None => JsValue::new_float(ctx.clone(), n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => rquickjs::String::from_str(ctx.clone(), s)?.into_value(),
+        Value::Array(items) => {
+            let a = rquickjs::Array::new(ctx.clone())?;
+            for (i, x) in items.iter().enumerate() {
+                a.set(i, to_js(ctx, x)?)?;
+            }
+            a.into_value()
+        }
+        Value::Object(m) => {
+            let o = rquickjs::Object::new(ctx.clone())?;
+            for (k, x) in m {
+                o.set(k.as_str(), to_js(ctx, x)?)?;
+            }
+            o.into_value()
+        }
+    })
 }
 
 /// `GET /api/crons` and `POST /api/crons/{id}` (superusers only).

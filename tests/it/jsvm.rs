@@ -1166,3 +1166,102 @@ async fn lazy_hook_events_read_write_and_fail_like_eager_ones() {
         "{caught:?}"
     );
 }
+
+// ---------- the request event of a route ----------
+
+#[tokio::test]
+async fn a_route_reads_its_request_and_answers_json_as_pocketbase_does() {
+    let (s, _tmp) = start(
+        &[(
+            "event.pb.js",
+            r#"
+routerAdd("POST", "/ev/{name}", (e) => {
+  const info = e.requestInfo()
+  return e.json(201, {
+    method: e.request.method,
+    host: e.request.host,
+    urlHost: e.request.url.host,
+    remoteAddr: e.request.remoteAddr,
+    realIP: e.realIP(),
+    remoteIP: e.remoteIP(),
+    name: e.request.pathValue("name"),
+    q: e.request.url.query().get("q"),
+    qAll: e.request.url.query().values().q,
+    header: e.request.header.get("X-Test"),
+    cookie: e.request.cookie("c").value,
+    body: info.body,
+    infoHeader: info.headers.x_test,
+    auth: e.auth,
+    nested: { list: [1, 2.5, "three", null, undefined, true], empty: {} },
+    missing: undefined,
+    when: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)),
+    whenMs: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 120)),
+    scheme: e.request.url.scheme,
+  })
+})
+// a plain answer goes through JSON.stringify directly; these take the encoder
+routerAdd("GET", "/ev-json/raw", (e) => e.json(200, [{ a: undefined }, { toJSON() { return 1 } }]))
+routerAdd("GET", "/ev-json/header", (e) => {
+  e.response.header().set("X-Out", "yes")
+  e.response.header().add("Set-Cookie", "a=1")
+  e.response.header().add("Set-Cookie", "b=2")
+  return e.string(202, "plain")
+})
+"#,
+        )],
+        30,
+    )
+    .await;
+    let res = s
+        .client
+        .post(format!("{}/ev/some%20one?q=1&q=2", s.url))
+        .header("X-Test", "hello")
+        .header("Cookie", "c=crumb")
+        .json(&json!({"n": 5, "s": "x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 201);
+    let body: Value = res.json().await.expect("json");
+    let host = s.url.trim_start_matches("http://");
+    assert_eq!(body["method"], "POST");
+    assert_eq!(body["host"], host);
+    // Go's URL of a server request has neither host nor scheme
+    assert_eq!(body["urlHost"], "");
+    assert_eq!(body["scheme"], "");
+    assert!(
+        body["remoteAddr"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("127.0.0.1:")),
+        "{body}"
+    );
+    assert_eq!(body["realIP"], "127.0.0.1");
+    assert_eq!(body["remoteIP"], "127.0.0.1");
+    assert_eq!(body["name"], "some one");
+    assert_eq!(body["q"], "1");
+    assert_eq!(body["qAll"], json!(["1", "2"]));
+    assert_eq!(body["header"], "hello");
+    assert_eq!(body["cookie"], "crumb");
+    assert_eq!(body["body"], json!({"n": 5, "s": "x"}));
+    assert_eq!(body["infoHeader"], "hello");
+    assert_eq!(body["auth"], Value::Null);
+    assert_eq!(
+        body["nested"],
+        json!({"list": [1, 2.5, "three", null, null, true], "empty": {}})
+    );
+    // goja exports undefined as nil: the key stays, with null
+    assert_eq!(body["missing"], Value::Null);
+    assert!(body.as_object().expect("object").contains_key("missing"));
+    // a Date is a Go time.Time: RFC 3339, the fraction's trailing zeros cut
+    assert_eq!(body["when"], "2024-01-02T03:04:05Z");
+    assert_eq!(body["whenMs"], "2024-01-02T03:04:05.12Z");
+
+    let res = s.get("/ev-json/raw", None).await;
+    assert_eq!(res.status, 200);
+    assert!(res.body[0].as_object().expect("object").contains_key("a"));
+    let res = s.get("/ev-json/header", None).await;
+    assert_eq!(res.status, 202);
+    assert_eq!(res.headers["x-out"], "yes");
+    let cookies: Vec<_> = res.headers.get_all("set-cookie").iter().collect();
+    assert_eq!(cookies.len(), 2);
+}

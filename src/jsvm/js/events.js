@@ -107,7 +107,8 @@
   }
   const uri = (st) => st.path + (st.rawQuery ? "?" + st.rawQuery : "");
   class RequestUrl {
-    constructor(st) { this.__st = st; this.path = st.path; this.rawQuery = st.rawQuery; this.host = st.host; this.scheme = "http"; }
+    // like Go's URL of a server request: no scheme and no host (those are on the request)
+    constructor(st) { this.__st = st; this.path = st.path; this.rawQuery = st.rawQuery; this.scheme = ""; this.host = ""; }
     query() { return new UrlQuery(this.__st.query); }
     string() { return uri(this.__st); }
     toString() { return uri(this.__st); }
@@ -120,11 +121,13 @@
     constructor(st) {
       this.__st = st;
       this.method = st.method;
-      this.host = st.host;
-      this.remoteAddr = st.remoteAddr;
       this.requestURI = uri(st);
       this.contentLength = st.bodyText.length;
     }
+    get host() { return this.__st.host; }
+    set host(v) { this.__st.host = v; }
+    get remoteAddr() { return this.__st.remoteAddr; }
+    set remoteAddr(v) { this.__st.remoteAddr = v; }
     get url() { return this.__url || (this.__url = new RequestUrl(this.__st)); }
     get header() { return this.__header || (this.__header = new HeaderMap(this.__st.headers)); }
     get body() { return this.__body || (this.__body = new BodyReader(this.__st)); }
@@ -310,21 +313,21 @@
       this.method = h[0];
       this.path = h[1];
       this.rawQuery = h[2];
-      this.host = h[3];
-      this.remoteAddr = h[4];
-      this.realIP = h[5];
-      this.remoteIP = h[6];
       this.bodyText = bodyText;
       this.context = "default";
       this.response = { status: 0, headers: [], body: "", written: false };
-      if (h[7] !== "1") this.__auth = null;
+      if (h[3] !== "1") this.__auth = null;
     }
   }
-  for (const k of ["query", "headers", "cookies", "pathValues", "body", "form", "multipart", "auth"]) {
+  for (const k of ["query", "headers", "cookies", "pathValues", "body", "form", "multipart", "auth", "host", "remoteAddr", "realIP", "remoteIP"]) {
     const slot = "__" + k;
     Object.defineProperty(RouteState.prototype, k, {
       get() {
-        if (!(slot in this)) this[slot] = g.__parseTagged(reqPart(k));
+        if (!(slot in this)) {
+          const v = reqPart(k);
+          // plain parts come as values; the ones that may hold records as tagged JSON text
+          this[slot] = typeof v === "string" && k !== "host" && k !== "remoteAddr" && k !== "realIP" && k !== "remoteIP" ? g.__parseTagged(v) : v;
+        }
         return this[slot];
       },
       set(v) { this[slot] = v; },

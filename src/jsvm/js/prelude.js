@@ -21,7 +21,8 @@
     if (v instanceof Expression) { encTags++; return { __expr: v.__dump() }; }
     if (v.__jsonRaw !== undefined) return v.__jsonRaw;
     if (Array.isArray(v)) return v.map(enc);
-    if (v instanceof Date) return v.toISOString();
+    // Go's time.Time in JSON: RFC 3339 with the fraction's trailing zeros cut
+    if (v instanceof Date) return v.toISOString().replace(/\.?0+Z$/, "Z");
     if (isFile(v)) encTags++; // exported as {name, originalName, size} by the Rust side
     const out = {};
     for (const k of Object.keys(v)) {
@@ -871,8 +872,28 @@
   Object.defineProperty(g, "__makeApp", { value: makeApp });
   Object.defineProperty(g, "__enc", { value: enc });
   // JSON of an answer body: plain data is encoded here; records and collections go through their export
+  // true when JSON.stringify(v) writes what JSON.stringify(enc(v)) would: only primitives, arrays and
+  // plain objects without undefined values (enc writes those as null), raw JSON, files or toJSON
+  function plainTree(v) {
+    if (v === null || typeof v !== "object") return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x !== null && typeof x === "object" && !plainTree(x)) return false;
+      }
+      return true;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype || v.__jsonRaw !== undefined || v.toJSON !== undefined || isFile(v)) return false;
+    for (const k in v) {
+      const x = v[k];
+      if (x === undefined) return false;
+      if (x !== null && typeof x === "object" && !plainTree(x)) return false;
+    }
+    return true;
+  }
   Object.defineProperty(g, "__encJson", {
     value: (data) => {
+      if (plainTree(data)) return JSON.stringify(data === undefined ? null : data);
       const before = encTags;
       const v = enc(data);
       return encTags === before ? JSON.stringify(v) : call("jsonEncode", v);
