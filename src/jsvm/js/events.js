@@ -272,37 +272,39 @@
     return out;
   }
 
+  // Runs the chain from entry `run.i` on. No closure here refers to itself: the per-request objects
+  // form no reference cycle, so refcounting frees them when the call ends (a cycle would keep the
+  // whole event alive until the next garbage collection, and make that collection slow).
   function runChain(entries, e, last) {
-    let i = 0;
-    function step() {
-      const idx = i++;
-      if (idx < entries.length) {
-        let called = false;
-        const outerNext = e.next;
-        e.next = () => {
-          if (called) return undefined;
-          called = true;
-          try {
-            step();
-          } catch (err) {
-            throw wrapInner(err);
-          } finally {
-            e.next = outerNext;
-          }
-          return undefined;
-        };
-        let r;
+    stepChain(entries, e, last, { i: 0 });
+  }
+  function stepChain(entries, e, last, run) {
+    const idx = run.i++;
+    if (idx < entries.length) {
+      let called = false;
+      const outerNext = e.next;
+      e.next = () => {
+        if (called) return undefined;
+        called = true;
         try {
-          r = settle(entries[idx].call(undefined, e));
+          stepChain(entries, e, last, run);
+        } catch (err) {
+          throw wrapInner(err);
         } finally {
           e.next = outerNext;
         }
-        if (isApiError(r)) throw r;
-        return;
+        return undefined;
+      };
+      let r;
+      try {
+        r = settle(entries[idx].call(undefined, e));
+      } finally {
+        e.next = outerNext;
       }
-      if (last) last();
+      if (isApiError(r)) throw r;
+      return;
     }
-    step();
+    if (last) last();
   }
 
   // The state of a JS route's request: the scalars come as arguments, the rest (headers, query, cookies,
@@ -426,6 +428,8 @@
       return { state: dump(), called: called, error: encodeError(err) };
     } finally {
       g.$app = prevApp;
+      // e.next refers to e: without this the event would live on as a reference cycle
+      e.next = undefined;
     }
   }
 
