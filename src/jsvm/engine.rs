@@ -68,8 +68,11 @@ pub struct RouteCall<'a> {
     pub chain: &'a str,
     /// The chain wraps a built-in route: the innermost `e.next()` runs it.
     pub builtin: bool,
-    /// The request scalars, one per line (see `RouteState` in events.js).
-    pub head: &'a str,
+    /// The request carries a valid auth token.
+    pub auth: bool,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub raw_query: &'a str,
     pub body: &'a str,
 }
 
@@ -335,8 +338,9 @@ impl Vm {
             .map_err(|e| e.to_string())
     }
 
-    /// Calls `__dispatchRoute(id, chain, builtin, head, bodyText)` (a JS route whose request parts
-    /// load on demand; the chain is parsed once per runtime and id): what the route answered.
+    /// Calls `__dispatchRoute(id, chain, flags, method, path, rawQuery, bodyText)` (a JS route whose
+    /// request parts load on demand; the chain is parsed once per runtime and id; flags: 1 = builtin,
+    /// 2 = auth): what the route answered.
     pub fn dispatch_route(
         &self,
         call: &RouteCall<'_>,
@@ -350,7 +354,15 @@ impl Vm {
                 .map_err(|e| e.to_string())?;
             // [body, status, written, error JSON or "", header name, value, name, value, …]
             let a: rquickjs::Array = f
-                .call((call.id, call.chain, call.builtin, call.head, call.body))
+                .call((
+                    call.id,
+                    call.chain,
+                    call.builtin as u32 | (call.auth as u32) << 1,
+                    call.method,
+                    call.path,
+                    call.raw_query,
+                    call.body,
+                ))
                 .catch(ctx)
                 .map_err(|e| e.to_string())?;
             let e = |e: rquickjs::Error| e.to_string();

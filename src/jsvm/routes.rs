@@ -74,19 +74,19 @@ impl Pattern {
         for seg in &self.segs {
             match seg {
                 Seg::Lit(l) => {
-                    if parts.get(i).map(|p| decode(p)) != Some(l.clone()) {
+                    if parts.get(i).map(|p| decode(p)).as_deref() != Some(l.as_str()) {
                         return None;
                     }
                     i += 1;
                 }
                 Seg::Param(n) => {
                     let p = parts.get(i).filter(|p| !p.is_empty())?;
-                    vals.insert(n.clone(), Value::String(decode(p)));
+                    vals.insert(n.clone(), Value::String(decode(p).into_owned()));
                     i += 1;
                 }
                 Seg::Rest(n) => {
                     let rest = parts[i.min(parts.len())..].join("/");
-                    vals.insert(n.clone(), Value::String(decode(&rest)));
+                    vals.insert(n.clone(), Value::String(decode(&rest).into_owned()));
                     return Some(vals);
                 }
                 Seg::End => {
@@ -115,7 +115,10 @@ impl Pattern {
     }
 }
 
-fn decode(s: &str) -> String {
+fn decode(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('%') {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -130,7 +133,7 @@ fn decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 thread_local! {
@@ -191,6 +194,7 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
     };
     drop(gen);
     let (parts, body) = req.into_parts();
+    let parts_method = parts.method.clone();
     let bytes = match to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
@@ -230,14 +234,6 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
         .map(|c| c.0);
     let raw_query = parts.uri.query().unwrap_or("").to_string();
     let requester = parts.extensions.get::<Requester>().cloned().flatten();
-    // the scalars every request event reads; the rest loads on demand (`request_part`)
-    let head = [
-        parts.method.as_str(),
-        parts.uri.path(),
-        &raw_query,
-        if requester.is_some() { "1" } else { "" },
-    ]
-    .join("\n");
     let body_text = String::from_utf8_lossy(&bytes).into_owned();
     let request = RouteRequest {
         app: vm.app().clone(),
@@ -264,11 +260,15 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
     });
     let request = Rc::new(request);
     let outer = ROUTE_REQUEST.with(|r| r.replace(Some(request.clone())));
+    // the scalars every request event reads; the rest loads on demand (`request_part`)
     let call = super::engine::RouteCall {
         id: chain_id,
         chain: &chain,
         builtin,
-        head: &head,
+        auth: request.requester.is_some(),
+        method: parts_method.as_str(),
+        path: &path,
+        raw_query: &request.raw_query,
         body: &request.body_text,
     };
     let out = if pace.is_slow() {

@@ -310,15 +310,14 @@
   // The state of a JS route's request: the scalars come as arguments, the rest (headers, query, cookies,
   // parsed body, auth, …) is fetched from Rust on first use, so a handler pays only for what it reads.
   class RouteState {
-    constructor(head, bodyText) {
-      const h = head.split("\n");
-      this.method = h[0];
-      this.path = h[1];
-      this.rawQuery = h[2];
+    constructor(method, path, rawQuery, auth, bodyText) {
+      this.method = method;
+      this.path = path;
+      this.rawQuery = rawQuery;
       this.bodyText = bodyText;
       this.context = "default";
       this.response = { status: 0, headers: [], body: "", written: false };
-      if (h[3] !== "1") this.__auth = null;
+      if (!auth) this.__auth = null;
     }
   }
   for (const k of ["query", "headers", "cookies", "pathValues", "body", "form", "multipart", "auth", "host", "remoteAddr", "realIP", "remoteIP"]) {
@@ -338,8 +337,9 @@
   }
   // The chains of this runtime's generation by id, parsed and compiled on first use.
   const chains = [];
-  function dispatchRouteLazy(id, chainJson, builtin, head, bodyText) {
-    const st = new RouteState(head, bodyText);
+  function dispatchRouteLazy(id, chainJson, flags, method, path, rawQuery, bodyText) {
+    const builtin = (flags & 1) !== 0;
+    const st = new RouteState(method, path, rawQuery, (flags & 2) !== 0, bodyText);
     let out;
     let entries = chains[id];
     if (entries === undefined) {
