@@ -226,6 +226,9 @@ impl Vm {
             g.set("__fbNextBare", next_bare).map_err(|e| e.to_string())?;
             let part = Function::new(ctx.clone(), super::routes::request_part)
                 .map_err(|e| e.to_string())?;
+            let json = Function::new(ctx.clone(), super::json::plain_json)
+                .map_err(|e| e.to_string())?;
+            g.set("__fbJson", json).map_err(|e| e.to_string())?;
             g.set("__fbRequestPart", part).map_err(|e| e.to_string())?;
             let check = Function::new(ctx.clone(), |expr: String| -> String {
                 super::cron::check_expression(&expr).err().unwrap_or_default()

@@ -7,6 +7,7 @@ pub mod cron;
 pub mod engine;
 pub mod files;
 pub mod hooks;
+pub mod json;
 pub mod mails;
 pub mod migrations;
 pub mod ops;

@@ -5,6 +5,8 @@
   const native = g.__fb;
   const nativeLog = g.__fb_log;
   const nativeSleep = g.__fb_sleep;
+  const nativeJson = g.__fbJson;
+  delete g.__fbJson;
   delete g.__fb;
   delete g.__fb_log;
   delete g.__fb_sleep;
@@ -872,28 +874,11 @@
   Object.defineProperty(g, "__makeApp", { value: makeApp });
   Object.defineProperty(g, "__enc", { value: enc });
   // JSON of an answer body: plain data is encoded here; records and collections go through their export
-  // true when JSON.stringify(v) writes what JSON.stringify(enc(v)) would: only primitives, arrays and
-  // plain objects without undefined values (enc writes those as null), raw JSON, files or toJSON
-  function plainTree(v) {
-    if (v === null || typeof v !== "object") return true;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (x !== null && typeof x === "object" && !plainTree(x)) return false;
-      }
-      return true;
-    }
-    if (Object.getPrototypeOf(v) !== Object.prototype || v.__jsonRaw !== undefined || v.toJSON !== undefined || isFile(v)) return false;
-    for (const k in v) {
-      const x = v[k];
-      if (x === undefined) return false;
-      if (x !== null && typeof x === "object" && !plainTree(x)) return false;
-    }
-    return true;
-  }
   Object.defineProperty(g, "__encJson", {
     value: (data) => {
-      if (plainTree(data)) return JSON.stringify(data === undefined ? null : data);
+      // plain data is written by Rust straight from the value; the rest goes through enc
+      const plain = nativeJson(data);
+      if (plain !== undefined) return plain;
       const before = encTags;
       const v = enc(data);
       return encTags === before ? JSON.stringify(v) : call("jsonEncode", v);
