@@ -1,7 +1,7 @@
-//! `e.json` of plain data: the JSON text written straight from the JS value, as PocketBase's goja export
-//! + Go encoder would write it. Anything that is not plain data (class instances such as records, dates
-//! or files, raw JSON, `toJSON`, BigInt, cycles) makes it answer `undefined`, and the prelude's encoder
-//! (`enc`, then `JSON.stringify`) takes over.
+//! `e.json` of plain data: the JSON text written straight from the JS value, as PocketBase writes it
+//! (goja's export, then Go's encoder). Anything that is not plain data (class instances such as
+//! records, dates or files; raw JSON, `toJSON`, BigInt, cycles) makes it answer `undefined`, and the
+//! prelude's encoder (`enc`, then `JSON.stringify`) takes over.
 
 use rquickjs::{Ctx, Object, Type, Value as JsValue};
 use std::fmt::Write;
