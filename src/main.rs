@@ -28,6 +28,7 @@ fn main() {
     let result: Result<(), CliError> = match cli.command {
         Command::Serve { http, .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
+            .on_thread_park(ferrobase::store::park_readers)
             .build()
             .map_err(|e| CliError::from(e.to_string()))
             .and_then(|rt| rt.block_on(run_serve(&cli.global, http, scripts))),

@@ -4,19 +4,106 @@ use super::error::StoreError;
 use super::tx::{with_writer, Tx};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use rusqlite::Connection;
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
 
 thread_local! {
-    /// `read_now` connections of this thread, by database path.
-    static LOCAL_READERS: RefCell<HashMap<PathBuf, Rc<Connection>>> = RefCell::new(HashMap::new());
+    /// `read_now` connections of this thread, by database path (a handful at most: a linear search).
+    static LOCAL_READERS: RefCell<Vec<(PathBuf, Rc<LocalReader>)>> = const { RefCell::new(Vec::new()) };
+    /// This thread ends its readers' snapshots whenever it goes idle (see [`park_readers`]), so
+    /// `read_now` may keep one snapshot open across calls.
+    static KEEPS_SNAPSHOTS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Goes up after every COMMIT or ROLLBACK of any writer thread (after it, never before). A reader keeps its
+/// snapshot only while this is unchanged, so a read that follows a write it waited for always sees it.
+static WRITES: AtomicU64 = AtomicU64::new(0);
+
+/// The oldest snapshot `read_now` reuses: bounds how late a write of another process becomes visible
+/// and how long a busy thread holds back the WAL checkpoint.
+const SNAPSHOT_MAX_AGE: Duration = Duration::from_millis(5);
+
+/// A thread's `read_now` connection and the read transaction it may keep open between calls.
+struct LocalReader {
+    conn: Connection,
+    /// `WRITES` when the open read transaction began, and when; `None` while none is open.
+    snapshot: Cell<Option<(u64, Instant)>>,
+    /// Nesting of `read_now` calls on this connection (only the outermost one begins or ends a transaction).
+    depth: Cell<u32>,
+}
+
+impl LocalReader {
+    /// Makes sure a read transaction no older than the last write is open.
+    fn fresh_snapshot(&self) {
+        let writes = WRITES.load(Ordering::Acquire);
+        if let Some((at, since)) = self.snapshot.get() {
+            if at == writes && since.elapsed() < SNAPSHOT_MAX_AGE && !self.conn.is_autocommit() {
+                return;
+            }
+        }
+        self.end_snapshot();
+        // `writes` was read before the snapshot is taken (by the first statement): a commit in between
+        // only makes the next call begin again.
+        if self.run("BEGIN").is_ok() {
+            self.snapshot.set(Some((writes, Instant::now())));
+        }
+    }
+
+    /// Ends the open read transaction, if any.
+    fn end_snapshot(&self) {
+        self.snapshot.set(None);
+        if !self.conn.is_autocommit() && self.run("COMMIT").is_err() {
+            let _ = self.run("ROLLBACK");
+        }
+    }
+
+    fn run(&self, sql: &str) -> rusqlite::Result<()> {
+        self.conn.prepare_cached(sql)?.execute([]).map(|_| ())
+    }
+}
+
+/// Restores the nesting depth of a `read_now` call, even when `f` panics.
+struct Depth<'a>(&'a LocalReader);
+
+impl Drop for Depth<'_> {
+    fn drop(&mut self) {
+        let r = self.0;
+        r.depth.set(r.depth.get() - 1);
+        if r.depth.get() == 0 && r.conn.is_autocommit() {
+            r.snapshot.set(None);
+        }
+    }
+}
+
+/// Ends the read transactions this thread's `read_now` connections hold. Installed as the HTTP runtime's
+/// `on_thread_park` hook: an idle worker holds no snapshot, and from its first park on, the worker keeps
+/// one snapshot across the `read_now` calls of a busy stretch instead of beginning and ending a read
+/// transaction (two shared-memory lock round trips) per query.
+pub fn park_readers() {
+    KEEPS_SNAPSHOTS.with(|k| k.set(true));
+    LOCAL_READERS.with(|m| {
+        if let Ok(m) = m.try_borrow() {
+            for (_, r) in m.iter() {
+                if r.depth.get() == 0 {
+                    r.end_snapshot();
+                }
+            }
+        }
+    });
+}
+
+/// Marks the end of a writer's transaction (see [`WRITES`]); also publishes its table changes.
+fn ended() {
+    WRITES.fetch_add(1, Ordering::Release);
+    super::changes::publish();
 }
 /// A job for the writer thread.
 enum WriteJob {
@@ -167,20 +254,31 @@ impl Db {
 
     /// Runs `f` right here, on this thread's own `query_only` connection to the database (opened on first
     /// use and kept for the thread's life). For short queries on the request path: no thread hand-off,
-    /// which costs more than a point lookup. Long queries belong on `read`.
+    /// which costs more than a point lookup. Long queries belong on `read`. On a thread that calls
+    /// [`park_readers`] when idle, consecutive calls share one read transaction while no write ended since
+    /// it began and it is younger than `SNAPSHOT_MAX_AGE`; elsewhere each statement reads on its own.
     pub fn read_now<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let conn = LOCAL_READERS.with(|m| -> Result<Rc<Connection>, StoreError> {
-            if let Some(c) = m.borrow().get(&self.inner.path) {
-                return Ok(c.clone());
+        let reader = LOCAL_READERS.with(|m| -> Result<Rc<LocalReader>, StoreError> {
+            if let Some((_, r)) = m.borrow().iter().find(|(p, _)| *p == self.inner.path) {
+                return Ok(r.clone());
             }
-            let c = Rc::new(open_connection(&self.inner.path, true, self.inner.dev)?);
-            m.borrow_mut().insert(self.inner.path.clone(), c.clone());
-            Ok(c)
+            let r = Rc::new(LocalReader {
+                conn: open_connection(&self.inner.path, true, self.inner.dev)?,
+                snapshot: Cell::new(None),
+                depth: Cell::new(0),
+            });
+            m.borrow_mut().push((self.inner.path.clone(), r.clone()));
+            Ok(r)
         })?;
-        f(&conn)
+        if reader.depth.get() == 0 && KEEPS_SNAPSHOTS.with(Cell::get) {
+            reader.fresh_snapshot();
+        }
+        reader.depth.set(reader.depth.get() + 1);
+        let _depth = Depth(&reader);
+        f(&reader.conn)
     }
 
     /// Runs `f` on a reader connection.
@@ -377,14 +475,14 @@ fn commit() -> rusqlite::Result<()> {
     if committed.is_err() {
         let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
     }
-    super::changes::publish();
+    ended();
     committed
 }
 
 /// Rolls the open transaction back, then publishes the tables it wrote (harmless extra bumps).
 fn rollback() {
     let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
-    super::changes::publish();
+    ended();
 }
 
 /// A copy of a SQLite error, for answering every job of a group that failed to commit.
@@ -448,7 +546,7 @@ fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
         if with_writer(Connection::is_autocommit) {
             // SQLite rolled the whole transaction back on its own: no job of the group keeps its writes
             Tx::end();
-            super::changes::publish();
+            ended();
             for r in ran.into_iter().chain(std::iter::once(this)) {
                 r.after_rollback.into_iter().for_each(|cb| cb());
                 (r.answer)(Err(StoreError::RolledBack));
@@ -520,6 +618,55 @@ mod tests {
     fn count(db: &Db, sql: &'static str) -> i64 {
         db.read_blocking(move |c| Ok(c.query_row(sql, [], |r| r.get(0))?))
             .expect("count")
+    }
+
+    /// A thread that parks keeps its `read_now` snapshot between calls, yet sees every write that ended
+    /// before it reads, a write of another connection once the snapshot is `SNAPSHOT_MAX_AGE` old, and holds
+    /// no transaction after it parks.
+    #[test]
+    fn kept_snapshots_follow_writes_and_end_at_park() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = Db::open(&dir.path().join("data.db"), 1, false).expect("open");
+        db.write_blocking(|tx| {
+            tx.with(|c| c.execute_batch("CREATE TABLE t (v INTEGER)"))
+                .map_err(StoreError::from)
+        })
+        .expect("schema");
+        let n = |db: &Db| -> i64 {
+            db.read_now(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?))
+                .expect("count")
+        };
+        let open = |db: &Db| db.read_now(|c| Ok(!c.is_autocommit())).expect("state");
+        park_readers();
+        assert_eq!(n(&db), 0);
+        assert!(open(&db), "the snapshot stays open between calls");
+        for i in 1..=3 {
+            db.write_blocking(|tx| {
+                tx.with(|c| c.execute("INSERT INTO t (v) VALUES (1)", []))
+                    .map_err(StoreError::from)
+            })
+            .expect("insert");
+            assert_eq!(n(&db), i, "a write that ended is seen by the next read");
+        }
+        // nested calls share the outer call's snapshot and leave it open
+        let nested = db.read_now(|_| Ok(n(&db) + n(&db))).expect("nested");
+        assert_eq!(nested, 6);
+        assert!(open(&db));
+        // another connection (another process, as far as the writer thread knows) writes
+        let other = Connection::open(dir.path().join("data.db")).expect("other");
+        other.busy_timeout(Duration::from_secs(5)).expect("busy");
+        other
+            .execute("INSERT INTO t (v) VALUES (2)", [])
+            .expect("other insert");
+        std::thread::sleep(SNAPSHOT_MAX_AGE + Duration::from_millis(2));
+        assert_eq!(n(&db), 4, "an old snapshot is not reused");
+        park_readers();
+        let idle = LOCAL_READERS.with(|m| {
+            m.borrow()
+                .iter()
+                .all(|(_, r)| r.conn.is_autocommit() && r.snapshot.get().is_none())
+        });
+        assert!(idle, "a parked thread holds no read transaction");
     }
 
     #[tokio::test]

@@ -18,7 +18,7 @@ pub mod table_sync;
 mod tx;
 pub mod view_inspect;
 
-pub use db::{Db, WriteSession};
+pub use db::{park_readers, Db, WriteSession};
 pub use error::StoreError;
 pub use rusqlite::Connection;
 pub use sql::ident as quote;
