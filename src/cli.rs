@@ -311,7 +311,7 @@ pub async fn run_serve(
         app,
         listener,
         shutdown_signal(),
-        crate::jsvm::routes::wrap(vm2),
+        Some(crate::jsvm::routes::wrap(vm2)),
     )
     .await
     .map_err(|e| CliError::from(e.to_string()));

@@ -9,8 +9,10 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use futures_util::future::BoxFuture;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The token of the `Authorization` header, with a `Bearer ` prefix (any case) removed.
@@ -28,18 +30,46 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
     (!token.is_empty()).then(|| token.to_string())
 }
 
+/// Answers some requests before the built-in routes do (the JS routes of `pb_hooks`).
+pub trait Intercept: Send + Sync + 'static {
+    /// Takes the request (answering it, possibly through `next`), or gives both back untouched.
+    #[allow(clippy::result_large_err)]
+    fn intercept(
+        &self,
+        req: Request,
+        next: Next,
+    ) -> Result<BoxFuture<'static, Response>, (Request, Next)>;
+}
+
+/// The state of [`front`].
+#[derive(Clone)]
+pub struct Front {
+    pub app: App,
+    pub intercept: Option<Arc<dyn Intercept>>,
+}
+
 /// The one layer every API request passes through after routing, in this order: the auth token is
 /// loaded (an invalid token simply means a guest), the request is logged, the rate limits are checked,
-/// and PocketBase's security headers are added to the answer. One layer instead of four saves a boxed
-/// future and a service clone per step.
-pub async fn front(State(app): State<App>, mut req: Request, next: Next) -> Response {
+/// the JS routes may take the request, and PocketBase's security headers are added to the answer. One
+/// layer instead of five saves a boxed future and a service clone per step.
+pub async fn front(State(front): State<Front>, mut req: Request, next: Next) -> Response {
+    let Front { app, intercept } = front;
     let requester: Requester = match bearer_token(req.headers()) {
         Some(t) => load_token(&app, &t, &[TokenType::Auth, TokenType::Admin]).await,
         None => None,
     };
     req.extensions_mut().insert(requester);
     let res = request_log(&app, req, |req| {
-        super::rate_limit::rate_limit(&app, req, |req| next.run(req))
+        super::rate_limit::rate_limit(&app, req, |req| async move {
+            let (req, next) = match &intercept {
+                Some(js) => match js.intercept(req, next) {
+                    Ok(answer) => return answer.await,
+                    Err(back) => back,
+                },
+                None => (req, next),
+            };
+            next.run(req).await
+        })
     })
     .await;
     security_headers(res)

@@ -25,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 use error::ApiError;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 
@@ -61,12 +62,12 @@ fn with_upload_limit(app: &App, route: MethodRouter<App>) -> MethodRouter<App> {
 
 /// The full API router with its middleware.
 pub fn router(app: App) -> Router {
-    router_with(app, |r| r)
+    router_with(app, None)
 }
 
-/// The router with `wrap` applied to the routes inside the auth and logging layers (JS routes hook in
-/// here: they see the loaded auth and are logged like built-in routes).
-pub fn router_with(app: App, wrap: impl FnOnce(Router<App>) -> Router<App>) -> Router {
+/// The router with `intercept` (JS routes) given each request inside the auth, logging and rate limit
+/// steps (JS routes see the loaded auth and are logged like built-in routes).
+pub fn router_with(app: App, intercept: Option<Arc<dyn middleware::Intercept>>) -> Router {
     let api = Router::new()
         .route("/api/health", get(health::health).head(health::health))
         .route(
@@ -192,10 +193,12 @@ pub fn router_with(app: App, wrap: impl FnOnce(Router<App>) -> Router<App>) -> R
             Method::DELETE,
         ]))
         .allow_headers(AllowHeaders::mirror_request());
-    let api = wrap(api);
-    // after routing: auth loading, the request log, rate limits and security headers in one layer
+    // after routing: auth loading, the request log, rate limits, JS routes and security headers in one layer
     api.layer(axum::middleware::from_fn_with_state(
-        app.clone(),
+        middleware::Front {
+            app: app.clone(),
+            intercept,
+        },
         middleware::front,
     ))
     .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -210,15 +213,15 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(app, listener, shutdown, |r| r).await
+    serve_with(app, listener, shutdown, None).await
 }
 
-/// [`serve`] with extra routes/middleware applied by `wrap` (see [`router_with`]).
+/// [`serve`] with JS routes answered by `intercept` (see [`router_with`]).
 pub async fn serve_with(
     app: App,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    wrap: impl FnOnce(Router<App>) -> Router<App>,
+    intercept: Option<Arc<dyn middleware::Intercept>>,
 ) -> std::io::Result<()> {
     app.start_log_writer();
     crate::services::realtime::bind_hooks(&app);
@@ -229,6 +232,6 @@ pub async fn serve_with(
         // open SSE streams would hold the graceful shutdown forever
         broker.close_all();
     };
-    server::run(listener, router_with(app, wrap), shutdown).await;
+    server::run(listener, router_with(app, intercept), shutdown).await;
     Ok(())
 }

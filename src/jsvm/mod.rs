@@ -47,7 +47,7 @@ pub struct JsRoute {
     pub score: i32,
     /// The global `routerUse` middlewares, the route's middlewares and its handler, sorted by priority,
     /// as the JSON a runtime parses once per `chain_id`.
-    pub chain: String,
+    pub chain: Arc<str>,
     /// The route's index in [`Generation::routes`].
     pub chain_id: u32,
     /// Whether a call leaves the async worker first (see [`routes::Pace`]).
@@ -61,7 +61,7 @@ pub struct Generation {
     pub uses: Vec<Value>,
     /// The chain of a built-in route wrapped by `uses`, sorted by priority, as JSON (its id is
     /// `routes.len()`).
-    pub uses_chain: String,
+    pub uses_chain: Arc<str>,
     /// Like [`JsRoute::pace`], for built-in routes wrapped by `routerUse` middlewares.
     pub uses_pace: Arc<routes::Pace>,
     hook_ids: Vec<(String, String)>,
@@ -177,7 +177,7 @@ impl Jsvm {
                 )),
                 routes: Vec::new(),
                 uses: Vec::new(),
-                uses_chain: String::new(),
+                uses_chain: Arc::from(""),
                 uses_pace: Arc::default(),
                 hook_ids: Vec::new(),
             })),
@@ -362,7 +362,7 @@ impl Jsvm {
         // a chain runs in priority order; entries of equal priority keep their registration order
         let sorted = |mut chain: Vec<Value>| {
             chain.sort_by_key(|m| m["priority"].as_i64().unwrap_or(0));
-            Value::Array(chain).to_string()
+            Arc::<str>::from(Value::Array(chain).to_string())
         };
         let routes: Vec<JsRoute> = routes
             .into_iter()

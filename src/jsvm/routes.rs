@@ -4,18 +4,21 @@
 
 use super::Jsvm;
 use crate::app::AppError;
+use crate::http::middleware::Intercept;
 use crate::services::auth_state::Requester;
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
 use rquickjs::{Ctx, Value as JsValue};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
 
 const BODY_LIMIT: usize = 32 << 20;
 
@@ -161,38 +164,77 @@ pub fn route_next() -> Result<Value, String> {
     })
 }
 
-/// Adds the JS layer to the API routes (see `http::router_with`).
-pub fn wrap(
-    vm: Jsvm,
-) -> impl FnOnce(axum::Router<crate::app::App>) -> axum::Router<crate::app::App> {
-    move |r| r.layer(axum::middleware::from_fn_with_state(vm, intercept))
+/// The JS routes of `pb_hooks` for the API router (see `http::router_with`).
+pub fn wrap(vm: Jsvm) -> Arc<dyn Intercept> {
+    Arc::new(JsRoutes(vm))
 }
 
-/// The middleware `http` runs for every request (after auth loading).
-pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Response {
-    let gen = vm.current();
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    if path == "/api/crons" || path.starts_with("/api/crons/") {
-        let requester = req.extensions().get::<Requester>().cloned().flatten();
-        return crons(&vm, requester, &method, &path);
-    }
-    let plan = match gen.find_route(method.as_str(), &path) {
-        Some((r, values)) => Some((r.chain_id, false, Some(values), r.pace.clone())),
-        None if !gen.uses.is_empty() => {
-            Some((gen.routes.len() as u32, true, None, gen.uses_pace.clone()))
+struct JsRoutes(Jsvm);
+
+impl Intercept for JsRoutes {
+    /// Runs for every request (after auth loading): takes `/api/crons`, the JS routes and, while a
+    /// `routerUse` middleware exists, every other route (the middleware then reaches it through `next`).
+    fn intercept(
+        &self,
+        req: Request,
+        next: Next,
+    ) -> Result<BoxFuture<'static, Response>, (Request, Next)> {
+        let vm = &self.0;
+        let path = req.uri().path();
+        if path == "/api/crons" || path.starts_with("/api/crons/") {
+            let requester = req.extensions().get::<Requester>().cloned().flatten();
+            let res = crons(vm, requester, req.method(), path);
+            return Ok(Box::pin(std::future::ready(res)));
         }
-        None => None,
-    };
-    let Some((chain_id, builtin, values, pace)) = plan else {
-        return next.run(req).await;
-    };
-    let pool = gen.pool.clone();
-    let chain = match gen.routes.get(chain_id as usize) {
-        Some(r) => r.chain.clone(),
-        None => gen.uses_chain.clone(),
-    };
-    drop(gen);
+        let gen = vm.current();
+        let plan = match gen.find_route(req.method().as_str(), path) {
+            Some((r, values)) => Plan {
+                chain_id: r.chain_id,
+                chain: r.chain.clone(),
+                builtin: false,
+                values: Some(values),
+                pace: r.pace.clone(),
+            },
+            None if !gen.uses.is_empty() => Plan {
+                chain_id: gen.routes.len() as u32,
+                chain: gen.uses_chain.clone(),
+                builtin: true,
+                values: None,
+                pace: gen.uses_pace.clone(),
+            },
+            None => return Err((req, next)),
+        };
+        let pool = gen.pool.clone();
+        Ok(Box::pin(run_route(vm.app().clone(), pool, plan, req, next)))
+    }
+}
+
+/// What `JsRoutes::intercept` found for a request, from one generation.
+struct Plan {
+    chain_id: u32,
+    chain: Arc<str>,
+    /// The chain is the `routerUse` middlewares in front of a built-in route.
+    builtin: bool,
+    values: Option<Map<String, Value>>,
+    pace: Arc<Pace>,
+}
+
+/// Answers a request taken by `JsRoutes::intercept`.
+async fn run_route(
+    app: crate::app::App,
+    pool: Arc<super::Pool>,
+    plan: Plan,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Plan {
+        chain_id,
+        chain,
+        builtin,
+        values,
+        pace,
+    } = plan;
+    let path = req.uri().path().to_string();
     let (parts, body) = req.into_parts();
     let parts_method = parts.method.clone();
     let bytes = match to_bytes(body, BODY_LIMIT).await {
@@ -236,7 +278,7 @@ pub async fn intercept(State(vm): State<Jsvm>, req: Request, next: Next) -> Resp
     let requester = parts.extensions.get::<Requester>().cloned().flatten();
     let body_text = String::from_utf8_lossy(&bytes).into_owned();
     let request = RouteRequest {
-        app: vm.app().clone(),
+        app,
         remote,
         headers: parts.headers.clone(),
         raw_query,

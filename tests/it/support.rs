@@ -89,7 +89,7 @@ impl Server {
                         a,
                         listener,
                         shutdown,
-                        ferrobase::jsvm::routes::wrap(vm),
+                        Some(ferrobase::jsvm::routes::wrap(vm)),
                     )
                     .await
                 }
