@@ -32,7 +32,7 @@ pub fn visibility_for(
 
 /// The API JSON of a record.
 pub fn record_json(collection: &Collection, record: &Record, vis: Visibility) -> Value {
-    let mut out = Map::new();
+    let mut out = Map::with_capacity(collection.fields.len() + 2);
     out.insert("collectionId".into(), Value::String(collection.id.clone()));
     out.insert(
         "collectionName".into(),

@@ -25,9 +25,10 @@ pub(crate) fn scalar_from(v: ValueRef) -> SqlScalar {
         ValueRef::Null => SqlScalar::Null,
         ValueRef::Integer(i) => SqlScalar::Int(i),
         ValueRef::Real(f) => SqlScalar::Real(f),
-        ValueRef::Text(t) | ValueRef::Blob(t) => {
-            SqlScalar::Text(String::from_utf8_lossy(t).into_owned())
-        }
+        ValueRef::Text(t) | ValueRef::Blob(t) => SqlScalar::Text(match std::str::from_utf8(t) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
     }
 }
 
@@ -37,6 +38,7 @@ fn select_list(c: &Collection) -> std::sync::Arc<str> {
 
 fn row_to_record(c: &Collection, row: &rusqlite::Row) -> rusqlite::Result<Record> {
     let mut rec = Record::new(&c.id, &c.name);
+    rec.data = serde_json::Map::with_capacity(c.fields.len());
     for (i, f) in c.fields.iter().enumerate() {
         let v = scalar_from(row.get_ref(i)?);
         rec.data.insert(f.name.clone(), from_sql_value(f, v));
