@@ -75,28 +75,24 @@ pub async fn front(State(front): State<Front>, mut req: Request, next: Next) -> 
     security_headers(res)
 }
 
-/// PocketBase's default security headers.
+/// PocketBase's default security headers (names parsed once, at compile time).
 fn security_headers(mut res: Response) -> Response {
+    use axum::http::HeaderName;
+    const XSS: HeaderName = HeaderName::from_static("x-xss-protection");
+    const NOSNIFF: HeaderName = HeaderName::from_static("x-content-type-options");
+    const FRAME: HeaderName = HeaderName::from_static("x-frame-options");
+    const COOP: HeaderName = HeaderName::from_static("cross-origin-opener-policy");
     let framing_allowed = res
         .extensions()
         .get::<super::files::AllowFraming>()
         .is_some();
     let h = res.headers_mut();
-    h.insert(
-        "X-Xss-Protection",
-        HeaderValue::from_static("1; mode=block"),
-    );
-    h.insert(
-        "X-Content-Type-Options",
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(XSS, HeaderValue::from_static("1; mode=block"));
+    h.insert(NOSNIFF, HeaderValue::from_static("nosniff"));
     if !framing_allowed {
-        h.insert("X-Frame-Options", HeaderValue::from_static("SAMEORIGIN"));
+        h.insert(FRAME, HeaderValue::from_static("SAMEORIGIN"));
     }
-    h.insert(
-        "Cross-Origin-Opener-Policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(COOP, HeaderValue::from_static("same-origin"));
     res
 }
 
