@@ -163,12 +163,11 @@ pub async fn record_body_limit(
     next.run(req).await
 }
 
-/// Routes whose successful requests are not logged.
+/// Routes whose successful requests are not logged. Every other route is, JS routes outside `/api/`
+/// included (as PocketBase does; it skips only these and its static file handlers, which belong here
+/// once Ferrobase serves `pb_public` and the dashboard).
 fn skip_success_log(path: &str) -> bool {
-    path == "/api/realtime"
-        || path == "/api/oauth2-redirect"
-        || path.starts_with("/api/logs")
-        || !path.starts_with("/api/")
+    path == "/api/realtime" || path == "/api/oauth2-redirect" || path.starts_with("/api/logs")
 }
 
 /// The `data` of a request log row, serialized once, in PocketBase's key order.

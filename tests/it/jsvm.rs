@@ -1167,6 +1167,52 @@ async fn lazy_hook_events_read_write_and_fail_like_eager_ones() {
     );
 }
 
+/// A JS route runs inside the same front steps as a built-in one (as in PocketBase 0.40.6, checked): it
+/// sees the loaded auth, answers with the security headers and is written to the request log.
+#[tokio::test]
+async fn a_route_gets_the_auth_security_headers_and_request_log_of_built_in_routes() {
+    let hook = r#"routerAdd("GET", "/hello/{name}", (e) => e.json(200, { hi: e.request.pathValue("name"), auth: e.auth ? e.auth.collection().name : "" }))"#;
+    let (s, _tmp) = start(&[("r.pb.js", hook)], 5).await;
+    let t = s.admin_token().await;
+    let res = s.get("/hello/bob", Some(&t)).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(res.body, json!({"hi": "bob", "auth": "_superusers"}));
+    for (name, value) in [
+        ("x-frame-options", "SAMEORIGIN"),
+        ("x-content-type-options", "nosniff"),
+        ("x-xss-protection", "1; mode=block"),
+        ("cross-origin-opener-policy", "same-origin"),
+    ] {
+        assert_eq!(
+            res.headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{name}"
+        );
+    }
+    let aux = s.data_dir().join("auxiliary.db");
+    let mut logged: Option<(i64, String)> = None;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let conn = rusqlite::Connection::open(&aux).expect("aux");
+        logged = conn
+            .query_row(
+                "SELECT level, data FROM _logs WHERE message = 'GET /hello/bob'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .ok();
+        if logged.is_some() {
+            break;
+        }
+    }
+    let (level, data) = logged.expect("the JS route is logged");
+    assert_eq!(level, 0);
+    let data: Value = serde_json::from_str(&data).expect("log data");
+    assert_eq!(data["status"], 200);
+    assert_eq!(data["auth"], "_superusers");
+    assert_eq!(data["url"], "/hello/bob");
+}
+
 // ---------- the request event of a route ----------
 
 #[tokio::test]
