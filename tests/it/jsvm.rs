@@ -1189,25 +1189,11 @@ async fn a_route_gets_the_auth_security_headers_and_request_log_of_built_in_rout
             "{name}"
         );
     }
-    let aux = s.data_dir().join("auxiliary.db");
-    let mut logged: Option<(i64, String)> = None;
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let conn = rusqlite::Connection::open(&aux).expect("aux");
-        logged = conn
-            .query_row(
-                "SELECT level, data FROM _logs WHERE message = 'GET /hello/bob'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .ok();
-        if logged.is_some() {
-            break;
-        }
-    }
-    let (level, data) = logged.expect("the JS route is logged");
+    let (level, data) = s
+        .logged("GET /hello/bob")
+        .await
+        .expect("the JS route is logged");
     assert_eq!(level, 0);
-    let data: Value = serde_json::from_str(&data).expect("log data");
     assert_eq!(data["status"], 200);
     assert_eq!(data["auth"], "_superusers");
     assert_eq!(data["url"], "/hello/bob");

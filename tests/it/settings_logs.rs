@@ -2,7 +2,6 @@
 
 use crate::support::{assert_error, Server};
 use serde_json::{json, Value};
-use std::time::Duration;
 
 #[tokio::test]
 async fn settings_round_trip_and_secrets() {
@@ -91,36 +90,18 @@ async fn requests_are_logged_to_auxiliary_db() {
     let t = s.admin_token().await;
     let _ = s.get("/api/collections/nope", Some(&t)).await;
     let _ = s.get("/api/health", None).await;
-    let aux = s.data_dir().join("auxiliary.db");
-    let mut rows: Vec<(i64, String, String)> = Vec::new();
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let conn = rusqlite::Connection::open(&aux).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT level, message, data FROM _logs ORDER BY created")
-            .unwrap();
-        rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        if rows.len() >= 3 {
-            break;
-        }
-    }
-    let failed = rows
-        .iter()
-        .find(|r| r.1 == "GET /api/collections/nope")
+    let (level, data) = s
+        .logged("GET /api/collections/nope")
+        .await
         .expect("the 404 is logged");
-    assert_eq!(failed.0, 8);
-    let data: Value = serde_json::from_str(&failed.2).unwrap();
+    assert_eq!(level, 8);
     assert_eq!(data["status"], 404);
     assert_eq!(data["auth"], "_superusers");
     assert_eq!(data["type"], "request");
     assert_eq!(data["error"], "The requested resource wasn't found.");
-    let ok = rows
-        .iter()
-        .find(|r| r.1 == "GET /api/health")
+    let (level, _) = s
+        .logged("GET /api/health")
+        .await
         .expect("the health check is logged");
-    assert_eq!(ok.0, 0);
+    assert_eq!(level, 0);
 }

@@ -162,6 +162,27 @@ impl Server {
     pub async fn admin_token(&self) -> String {
         self.login("_superusers", ADMIN_EMAIL, ADMIN_PASSWORD).await
     }
+
+    /// The level and `data` of the request-log row with `message`, once the log writer has flushed it
+    /// (it writes every 3 s); `None` after 10 s.
+    pub async fn logged(&self, message: &str) -> Option<(i64, Value)> {
+        let aux = self.data_dir().join("auxiliary.db");
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let conn = rusqlite::Connection::open(&aux).expect("auxiliary.db");
+            let row: Option<(i64, String)> = conn
+                .query_row(
+                    "SELECT level, data FROM _logs WHERE message = ?1",
+                    [message],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .ok();
+            if let Some((level, data)) = row {
+                return Some((level, serde_json::from_str(&data).expect("log data")));
+            }
+        }
+        None
+    }
 }
 
 /// Opens a fresh data dir in a temp dir and adds the test superuser.
