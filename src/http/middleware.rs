@@ -273,11 +273,10 @@ async fn request_log<F: Future<Output = Response>>(
     };
     if let Some(w) = app.log_writer() {
         w.log(LogEntry {
-            id: crate::store::logs::next_log_id(),
             level,
             message: format!("{method} {url}"),
             data: serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()),
-            created: crate::model::datetime::now(),
+            at: chrono::Utc::now(),
         });
     }
     res
