@@ -137,12 +137,11 @@ impl axum::extract::FromRequestParts<App> for ClientIp {
     }
 }
 
-fn header_text(headers: &HeaderMap, name: &str) -> String {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
+/// A header's text (empty when missing or not UTF-8).
+fn header_text(v: &Option<HeaderValue>) -> &str {
+    v.as_ref()
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
         .unwrap_or("")
-        .to_string()
 }
 
 /// Record create/update: the body may take the default limit plus what the collection's file fields
@@ -211,12 +210,10 @@ async fn request_log<F: Future<Output = Response>>(
     if settings.logs.max_days <= 0 {
         return next(req).await;
     }
-    let method = req.method().to_string();
+    let method = req.method().clone();
     let uri = req.uri().clone();
-    let (referer, user_agent) = (
-        header_text(req.headers(), "referer"),
-        header_text(req.headers(), "user-agent"),
-    );
+    let referer = req.headers().get(axum::http::header::REFERER).cloned();
+    let user_agent = req.headers().get(axum::http::header::USER_AGENT).cloned();
     // only the headers the real-IP resolution may read are kept
     let mut proxy_headers = HeaderMap::new();
     for name in &settings.trusted_proxy.headers {
@@ -244,7 +241,14 @@ async fn request_log<F: Future<Output = Response>>(
     if level < settings.logs.min_level {
         return res;
     }
-    let url = super::extract::percent_decode(&uri.to_string());
+    let Some(writer) = app.log_writer() else {
+        return res;
+    };
+    // the request target as the client sent it (origin form: path and query)
+    let url = match (uri.scheme(), uri.path_and_query()) {
+        (None, Some(pq)) => super::extract::percent_decode(pq.as_str()),
+        _ => super::extract::percent_decode(&uri.to_string()),
+    };
     let (remote_ip, user_ip) = if settings.logs.log_ip {
         (
             Some(remote.map(|r| r.to_string()).unwrap_or_default()),
@@ -257,10 +261,10 @@ async fn request_log<F: Future<Output = Response>>(
         kind: "request",
         exec_time: start.elapsed().as_secs_f64() * 1000.0,
         url: &url,
-        method: &method,
+        method: method.as_str(),
         status: res.status().as_u16(),
-        referer: &referer,
-        user_agent: &user_agent,
+        referer: header_text(&referer),
+        user_agent: header_text(&user_agent),
         auth: auth_name.as_ref().map_or("", |a| a.0.as_str()),
         error: error.as_deref(),
         details: error.as_ref().map(|_| ()),
@@ -271,13 +275,6 @@ async fn request_log<F: Future<Output = Response>>(
             .log_auth_id
             .then(|| auth_name.as_ref().map_or("", |a| a.1.as_str())),
     };
-    if let Some(w) = app.log_writer() {
-        w.log(LogEntry {
-            level,
-            message: format!("{method} {url}"),
-            data: serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()),
-            at: chrono::Utc::now(),
-        });
-    }
+    writer.log(LogEntry::new(level, &[method.as_str(), " ", &url], &data));
     res
 }

@@ -7,12 +7,37 @@ use std::time::Duration;
 /// One `_logs` row as the request path hands it over.
 #[derive(Debug, Clone)]
 pub struct LogEntry {
-    pub level: i64,
-    pub message: String,
-    /// The `data` column: a JSON object's text.
-    pub data: String,
-    /// When the request was logged: gives the row's `created` and its time-ordered `id`.
-    pub at: chrono::DateTime<chrono::Utc>,
+    level: i64,
+    /// The `message` column's text followed by the `data` column's JSON text.
+    text: String,
+    message_len: usize,
+    /// When the row was made: gives its `created` and its time-ordered `id`.
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+impl LogEntry {
+    /// A row made now: `message` is the concatenation of its parts, `data` is serialized as JSON
+    /// (`{}` if it cannot be), both into one buffer.
+    pub fn new(level: i64, message: &[&str], data: &impl serde::Serialize) -> LogEntry {
+        let message_len: usize = message.iter().map(|p| p.len()).sum();
+        let mut buf = Vec::with_capacity(message_len * 2 + 256);
+        for part in message {
+            buf.extend_from_slice(part.as_bytes());
+        }
+        if serde_json::to_writer(&mut buf, data).is_err() {
+            buf.truncate(message_len);
+            buf.extend_from_slice(b"{}");
+        }
+        // both halves are UTF-8 (a `str` and serde_json's output)
+        let text = String::from_utf8(buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        LogEntry {
+            level,
+            text,
+            message_len,
+            at: chrono::Utc::now(),
+        }
+    }
 }
 
 /// A queued row, compact: `message` and `data` share one allocation (`text[..split]` is the message);
@@ -109,15 +134,12 @@ impl LogWriter {
     pub fn log(&self, entry: LogEntry) {
         use std::sync::atomic::{AtomicU32, Ordering};
         static SEQ: AtomicU32 = AtomicU32::new(0);
-        let mut text = entry.message;
-        let split = text.len() as u32;
-        text.push_str(&entry.data);
         let row = Pending {
             at: entry.at,
             seq: SEQ.fetch_add(1, Ordering::Relaxed),
             level: entry.level,
-            split,
-            text: text.into_boxed_str(),
+            split: entry.message_len as u32,
+            text: entry.text.into_boxed_str(),
         };
         let mut rows = self.inner.rows.lock();
         if rows.len() >= MAX_PENDING {
