@@ -16,6 +16,23 @@ pub fn active(app: &App) -> bool {
     !app.hooks().on_record_enrich.is_empty()
 }
 
+/// The API JSON of `rec` as `requester` sees it (`vis`), enriched: without enrich hooks the record's
+/// values move into the JSON instead of being copied.
+pub fn json_of(
+    app: &App,
+    c: &Arc<Collection>,
+    rec: Record,
+    vis: super::record_json::Visibility,
+    requester: &Requester,
+    info: &RequestInfo,
+) -> Result<Value, AppError> {
+    if !active(app) {
+        return Ok(super::record_json::record_json_owned(c, rec, vis));
+    }
+    let json = super::record_json::record_json(c, &rec, vis);
+    enrich(app, c, &rec, json, requester, info)
+}
+
 /// Runs the enrich hook for `rec`, whose API JSON is `json`, as seen by `requester` with `info`.
 pub fn enrich(
     app: &App,

@@ -32,13 +32,34 @@ pub fn visibility_for(
 
 /// The API JSON of a record.
 pub fn record_json(collection: &Collection, record: &Record, vis: Visibility) -> Value {
+    let email_visible = record.get_bool("emailVisibility");
+    build(collection, vis, email_visible, |name| {
+        record.get(name).cloned()
+    })
+}
+
+/// [`record_json`] of a record the caller no longer needs: the values move instead of being copied.
+pub fn record_json_owned(collection: &Collection, mut record: Record, vis: Visibility) -> Value {
+    let email_visible = record.get_bool("emailVisibility");
+    build(collection, vis, email_visible, |name| {
+        record.data.get_mut(name).map(std::mem::take)
+    })
+}
+
+/// The JSON object in field order; `value(name)` gives a field's value (`None`: its zero value).
+fn build(
+    collection: &Collection,
+    vis: Visibility,
+    email_visible: bool,
+    mut value: impl FnMut(&str) -> Option<Value>,
+) -> Value {
     let mut out = Map::with_capacity(collection.fields.len() + 2);
     out.insert("collectionId".into(), Value::String(collection.id.clone()));
     out.insert(
         "collectionName".into(),
         Value::String(collection.name.clone()),
     );
-    let show_email = vis.email || record.get_bool("emailVisibility");
+    let show_email = vis.email || email_visible;
     for f in &collection.fields {
         if f.hidden && !vis.hidden {
             continue;
@@ -56,10 +77,7 @@ pub fn record_json(collection: &Collection, record: &Record, vis: Visibility) ->
         if collection.is_auth() && f.name == "email" && !show_email {
             continue;
         }
-        let v = record
-            .get(&f.name)
-            .cloned()
-            .unwrap_or_else(|| crate::model::field::value::zero_value(f));
+        let v = value(&f.name).unwrap_or_else(|| crate::model::field::value::zero_value(f));
         out.insert(f.name.clone(), v);
     }
     Value::Object(out)

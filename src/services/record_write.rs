@@ -4,7 +4,7 @@
 use super::auth_state::{is_superuser, Requester};
 use super::record_auth_form;
 use super::record_files::{self, FilePart, Upload};
-use super::record_json::{record_json, visibility_for};
+use super::record_json::visibility_for;
 use super::record_save;
 use super::rules::{self, RuleCondition};
 use crate::app::events::{RecordRequestEvent, RequestData};
@@ -376,8 +376,8 @@ pub async fn create(
 ) -> Result<Value, AppError> {
     let info2 = info.clone();
     let saved = create_then(app, c.clone(), body, parts, requester, info, |_, r| Ok(r)).await?;
-    let json = record_json(&c, &saved, visibility_for(&c, &saved, requester));
-    super::record_enrich::enrich(app, &c, &saved, json, requester, &info2)
+    let vis = visibility_for(&c, &saved, requester);
+    super::record_enrich::json_of(app, &c, saved, vis, requester, &info2)
 }
 
 /// The API create path followed by `after`, in the same write transaction (OAuth2 sign-up links the new
@@ -430,8 +430,8 @@ pub async fn update(
         update_in(&app2, tx, &c2, &id2, &input, &r2, &mut info)
     })
     .await?;
-    let json = record_json(&c, &saved, visibility_for(&c, &saved, requester));
-    super::record_enrich::enrich(app, &c, &saved, json, requester, &info2)
+    let vis = visibility_for(&c, &saved, requester);
+    super::record_enrich::json_of(app, &c, saved, vis, requester, &info2)
 }
 
 /// `DELETE /api/collections/{c}/records/{id}`.

@@ -5,7 +5,7 @@ use super::hook_run;
 use super::list_params::ListParams;
 use super::manage_rule::managed_ids;
 use super::record_enrich;
-use super::record_json::{record_json, visibility_for, Visibility};
+use super::record_json::{visibility_for, Visibility};
 use super::record_write::request_data;
 use super::rules;
 use crate::app::events::{RecordRequestEvent, RecordsListRequestEvent};
@@ -74,10 +74,10 @@ pub async fn list(
     let ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
     let managed = managed_ids(app, &c, &ids, requester).await?;
     let items = records
-        .iter()
+        .into_iter()
         .map(|r| {
-            let json = record_json(&c, r, visibility_with(&c, r, requester, &managed));
-            record_enrich::enrich(app, &c, r, json, requester, &info)
+            let vis = visibility_with(&c, &r, requester, &managed);
+            record_enrich::json_of(app, &c, r, vis, requester, &info)
         })
         .collect::<Result<_, _>>()?;
     let result = p.envelope(items, total);
@@ -151,8 +151,8 @@ pub async fn view(
             .ok_or(AppError::Stopped)?
             .record
     };
-    let json = record_json(&c, &rec, visibility_with(&c, &rec, requester, &managed));
-    record_enrich::enrich(app, &c, &rec, json, requester, &info)
+    let vis = visibility_with(&c, &rec, requester, &managed);
+    record_enrich::json_of(app, &c, rec, vis, requester, &info)
 }
 
 /// `visibility_for`, plus the email of records the requester manages.
