@@ -4,21 +4,25 @@ use super::{Db, StoreError};
 use rusqlite::params;
 use std::time::Duration;
 
-/// One `_logs` row as the request path hands it over.
+/// One `_logs` row, as queued: `message` and `data` share one allocation (`text[..split]` is the
+/// message); `id` and `created` are written out from `at` and `seq` only when the batch is flushed.
 #[derive(Debug, Clone)]
 pub struct LogEntry {
     level: i64,
     /// The `message` column's text followed by the `data` column's JSON text.
-    text: String,
-    message_len: usize,
-    /// When the row was made: gives its `created` and its time-ordered `id`.
+    text: Box<str>,
+    split: u32,
+    /// When the row was made: gives its `created` and, with `seq`, its time-ordered `id`.
     at: chrono::DateTime<chrono::Utc>,
+    seq: u32,
 }
 
 impl LogEntry {
     /// A row made now: `message` is the concatenation of its parts, `data` is serialized as JSON
     /// (`{}` if it cannot be), both into one buffer.
     pub fn new(level: i64, message: &[&str], data: &impl serde::Serialize) -> LogEntry {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static SEQ: AtomicU32 = AtomicU32::new(0);
         let message_len: usize = message.iter().map(|p| p.len()).sum();
         let mut buf = Vec::with_capacity(message_len * 2 + 256);
         for part in message {
@@ -33,21 +37,12 @@ impl LogEntry {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         LogEntry {
             level,
-            text,
-            message_len,
+            text: text.into_boxed_str(),
+            split: message_len as u32,
             at: chrono::Utc::now(),
+            seq: SEQ.fetch_add(1, Ordering::Relaxed),
         }
     }
-}
-
-/// A queued row, compact: `message` and `data` share one allocation (`text[..split]` is the message);
-/// `id` and `created` are written out only when the batch is flushed.
-struct Pending {
-    at: chrono::DateTime<chrono::Utc>,
-    seq: u32,
-    level: i64,
-    split: u32,
-    text: Box<str>,
 }
 
 /// A time-ordered id in PocketBase's `[a-z0-9]{15}` shape: 9 base-36 digits of milliseconds and 6 of a
@@ -79,7 +74,7 @@ pub struct LogWriter {
 }
 
 struct Buffer {
-    rows: parking_lot::Mutex<Vec<Pending>>,
+    rows: parking_lot::Mutex<Vec<LogEntry>>,
     full: tokio::sync::Notify,
 }
 
@@ -132,27 +127,18 @@ impl LogWriter {
 
     /// Queues a row; drops it when too many are pending rather than slowing the request.
     pub fn log(&self, entry: LogEntry) {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let row = Pending {
-            at: entry.at,
-            seq: SEQ.fetch_add(1, Ordering::Relaxed),
-            level: entry.level,
-            split: entry.message_len as u32,
-            text: entry.text.into_boxed_str(),
-        };
         let mut rows = self.inner.rows.lock();
         if rows.len() >= MAX_PENDING {
             return;
         }
-        rows.push(row);
+        rows.push(entry);
         if rows.len() == BATCH {
             self.inner.full.notify_one();
         }
     }
 }
 
-async fn flush(aux: &Db, rows: Vec<Pending>) {
+async fn flush(aux: &Db, rows: Vec<LogEntry>) {
     if rows.is_empty() {
         return;
     }
