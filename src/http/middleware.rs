@@ -116,7 +116,28 @@ pub fn real_ip(app: &App, headers: &HeaderMap, remote: Option<IpAddr>) -> String
             }
         }
     }
-    remote.map(|ip| ip.to_string()).unwrap_or_default()
+    remote.map(ip_text).unwrap_or_default()
+}
+
+/// The text of `ip`, as `Display` writes it (IPv4 without the formatting machinery: it runs per request).
+pub fn ip_text(ip: IpAddr) -> String {
+    let IpAddr::V4(v4) = ip else {
+        return ip.to_string();
+    };
+    let mut out = String::with_capacity(15);
+    for (i, octet) in v4.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if octet >= 100 {
+            out.push(char::from(b'0' + octet / 100));
+        }
+        if octet >= 10 {
+            out.push(char::from(b'0' + octet / 10 % 10));
+        }
+        out.push(char::from(b'0' + octet % 10));
+    }
+    out
 }
 
 /// The request's real IP (see [`real_ip`]) as an extractor.
@@ -251,7 +272,7 @@ async fn request_log<F: Future<Output = Response>>(
     };
     let (remote_ip, user_ip) = if settings.logs.log_ip {
         (
-            Some(remote.map(|r| r.to_string()).unwrap_or_default()),
+            Some(remote.map(ip_text).unwrap_or_default()),
             Some(real_ip(app, &proxy_headers, remote)),
         )
     } else {
@@ -277,4 +298,26 @@ async fn request_log<F: Future<Output = Response>>(
     };
     writer.log(LogEntry::new(level, &[method.as_str(), " ", &url], &data));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ip_text;
+    use std::net::IpAddr;
+
+    #[test]
+    fn ip_text_matches_display() {
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "10.20.30.40",
+            "255.255.255.255",
+            "1.10.100.199",
+            "::1",
+            "2001:db8::7",
+        ] {
+            let ip: IpAddr = ip.parse().expect("ip");
+            assert_eq!(ip_text(ip), ip.to_string());
+        }
+    }
 }

@@ -36,8 +36,9 @@ pub async fn view(
     ReqInfo(info): ReqInfo,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
-    let mut rec = services::records::view(&app, c.clone(), &id, &auth, info.clone()).await?;
-    expand_one(&app, &c, &mut rec, &q, &auth, info).await;
+    let for_expand = info_for_expand(&q, &info);
+    let mut rec = services::records::view(&app, c.clone(), &id, &auth, info).await?;
+    expand_one(&app, &c, &mut rec, &q, &auth, for_expand).await;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }
 
@@ -54,16 +55,11 @@ pub async fn create(
     body: RecordBody,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
-    let mut rec = services::record_write::create(
-        &app,
-        c.clone(),
-        body.data,
-        files(body.files),
-        &auth,
-        info.clone(),
-    )
-    .await?;
-    expand_one(&app, &c, &mut rec, &q, &auth, info).await;
+    let for_expand = info_for_expand(&q, &info);
+    let mut rec =
+        services::record_write::create(&app, c.clone(), body.data, files(body.files), &auth, info)
+            .await?;
+    expand_one(&app, &c, &mut rec, &q, &auth, for_expand).await;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }
 
@@ -76,6 +72,7 @@ pub async fn update(
     body: RecordBody,
 ) -> Result<Json<Value>, ApiError> {
     let c = services::records::collection(&app, &c)?;
+    let for_expand = info_for_expand(&q, &info);
     let mut rec = services::record_write::update(
         &app,
         c.clone(),
@@ -83,10 +80,10 @@ pub async fn update(
         body.data,
         files(body.files),
         &auth,
-        info.clone(),
+        info,
     )
     .await?;
-    expand_one(&app, &c, &mut rec, &q, &auth, info).await;
+    expand_one(&app, &c, &mut rec, &q, &auth, for_expand).await;
     Ok(Json(fields::apply(rec, q.get("fields"))))
 }
 
@@ -147,15 +144,24 @@ fn expand_param(q: &HashMap<String, String>) -> Option<&str> {
     q.get("expand").map(String::as_str)
 }
 
-/// Expands one record answer in place (before `?fields=` is applied).
+/// A copy of the request info for [`expand_one`], made only when the request asks for an expansion.
+fn info_for_expand(q: &HashMap<String, String>, info: &RequestInfo) -> Option<RequestInfo> {
+    expand_param(q)
+        .is_some_and(|e| !e.trim().is_empty())
+        .then(|| info.clone())
+}
+
+/// Expands one record answer in place (before `?fields=` is applied); `info` comes from
+/// [`info_for_expand`] (`None`: nothing to expand).
 async fn expand_one(
     app: &App,
     c: &Arc<Collection>,
     rec: &mut Value,
     q: &HashMap<String, String>,
     auth: &Requester,
-    info: RequestInfo,
+    info: Option<RequestInfo>,
 ) {
+    let Some(info) = info else { return };
     let items = std::slice::from_mut(rec);
     services::expand::apply_with_info(app, c, items, expand_param(q), auth, info).await;
 }

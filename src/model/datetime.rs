@@ -5,6 +5,25 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 /// The canonical text of `t`.
 pub fn format(t: DateTime<Utc>) -> String {
     use chrono::{Datelike, Timelike};
+    let year = t.year();
+    if (0..=9999).contains(&year) {
+        // the common case without the formatting machinery (this runs for every log row and record)
+        let mut b = *b"0000-00-00 00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut v: u32| {
+            for i in (at..at + width).rev() {
+                b[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, 4, year as u32);
+        put(5, 2, t.month());
+        put(8, 2, t.day());
+        put(11, 2, t.hour());
+        put(14, 2, t.minute());
+        put(17, 2, t.second());
+        put(20, 3, t.timestamp_subsec_millis().min(999));
+        return std::str::from_utf8(&b).unwrap_or_default().to_owned();
+    }
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}Z",
         t.year(),
@@ -106,6 +125,7 @@ fn is_canonical(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Timelike;
 
     #[test]
     fn canonical_text_is_kept_and_invalid_canonical_looking_text_is_not() {
@@ -134,6 +154,40 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn format_writes_the_canonical_text() {
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .expect("valid")
+                .with_timezone(&Utc)
+        };
+        assert_eq!(
+            format(at("2024-05-06T10:11:12.345678Z")),
+            "2024-05-06 10:11:12.345Z"
+        );
+        assert_eq!(
+            format(at("0001-01-01T00:00:00Z")),
+            "0001-01-01 00:00:00.000Z"
+        );
+        assert_eq!(
+            format(at("9999-12-31T23:59:59.999Z")),
+            "9999-12-31 23:59:59.999Z"
+        );
+        assert_eq!(
+            format(at("1970-01-01T00:00:00.5+02:00")),
+            "1969-12-31 22:00:00.500Z"
+        );
+        // a leap second keeps the last millisecond of its second
+        let leap = Utc
+            .with_ymd_and_hms(2016, 12, 31, 23, 59, 59)
+            .unwrap()
+            .with_nanosecond(1_500_000_000)
+            .expect("leap");
+        assert_eq!(format(leap), "2016-12-31 23:59:59.999Z");
+        let far = Utc.with_ymd_and_hms(12345, 1, 2, 3, 4, 5).unwrap();
+        assert_eq!(format(far), "12345-01-02 03:04:05.000Z");
     }
 
     #[test]

@@ -199,7 +199,11 @@ impl RuleCondition {
         mode: ResolverMode,
     ) -> Result<RuleCondition, AppError> {
         let (joins, rule_sql, mut params) = build_condition(c, all, rule, info, mode, "rule")?;
-        let where_sql = format!("{}.`id` = :__id AND ({rule_sql})", store::quote(&c.name));
+        let mut where_sql = String::with_capacity(c.name.len() + rule_sql.len() + 24);
+        store::push_ident(&mut where_sql, &c.name);
+        where_sql.push_str(".`id` = :__id AND (");
+        where_sql.push_str(&rule_sql);
+        where_sql.push(')');
         params.push((
             ":__id".into(),
             crate::model::field::value::SqlScalar::Text(id.to_string()),

@@ -503,8 +503,9 @@ struct Ran {
 }
 
 /// Group commit: runs `first` and then the grouped jobs already queued behind it (up to `MAX_GROUP`) in one
-/// `BEGIN IMMEDIATE … COMMIT`, each inside `SAVEPOINT fb_group`. A failed job is rolled back to its savepoint
-/// and answered at once; the others are answered after the COMMIT, each after its own after-commit callbacks.
+/// `BEGIN IMMEDIATE … COMMIT`, each but the first inside `SAVEPOINT fb_group`. A failed job is rolled back to its
+/// savepoint (the first job: the whole transaction, which ends the group) and answered at once; the others are
+/// answered after the COMMIT, each after its own after-commit callbacks.
 /// The group ends early at a queued solo job (returned, to run next) and after a job that changed collections
 /// (so the committed collection cache is refreshed before the next job runs).
 fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
@@ -518,25 +519,36 @@ fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
     let mut count = 0;
     let leftover = loop {
         count += 1;
-        let outcome = match with_writer(|c| c.execute_batch("SAVEPOINT fb_group")) {
-            Ok(()) => {
-                let mut out = job(Ok(&tx));
-                if out.ok {
-                    if let Err(e) = with_writer(|c| c.execute_batch("RELEASE fb_group")) {
-                        let err = StoreError::from(e);
-                        out = Outcome {
-                            ok: false,
-                            answer: Box::new(move |_| (out.answer)(Err(err))),
-                        };
-                    }
-                }
-                if !out.ok {
-                    let _ =
-                        with_writer(|c| c.execute_batch("ROLLBACK TO fb_group; RELEASE fb_group"));
-                }
-                out
+        // The first job has the transaction to itself: a failure rolls all of it back, so it needs no
+        // savepoint (a savepoint would copy every page the job touches into the statement journal).
+        let outcome = if count == 1 {
+            let out = job(Ok(&tx));
+            if !out.ok {
+                let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
             }
-            Err(e) => job(Err(StoreError::from(e))),
+            out
+        } else {
+            match with_writer(|c| c.execute_batch("SAVEPOINT fb_group")) {
+                Ok(()) => {
+                    let mut out = job(Ok(&tx));
+                    if out.ok {
+                        if let Err(e) = with_writer(|c| c.execute_batch("RELEASE fb_group")) {
+                            let err = StoreError::from(e);
+                            out = Outcome {
+                                ok: false,
+                                answer: Box::new(move |_| (out.answer)(Err(err))),
+                            };
+                        }
+                    }
+                    if !out.ok {
+                        let _ = with_writer(|c| {
+                            c.execute_batch("ROLLBACK TO fb_group; RELEASE fb_group")
+                        });
+                    }
+                    out
+                }
+                Err(e) => job(Err(StoreError::from(e))),
+            }
         };
         let this = Ran {
             answer: outcome.answer,
@@ -728,6 +740,46 @@ mod tests {
             9
         );
         assert_eq!(log.iter().filter(|l| l.starts_with("committed")).count(), 8);
+    }
+
+    /// The first job of a group runs without a savepoint: when it fails, the whole transaction is rolled
+    /// back (its writes are gone) and the jobs queued behind it still run and commit.
+    #[tokio::test]
+    async fn a_failed_first_job_of_a_group_leaves_the_next_ones_alone() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (db, gate) = held_db(dir.path(), "CREATE TABLE t (v INTEGER)");
+        let undone = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for i in 0..3i64 {
+            let (db2, undone) = (db.clone(), undone.clone());
+            tasks.push(tokio::spawn(async move {
+                db2.write(move |tx| -> Result<i64, StoreError> {
+                    tx.with(|c| c.execute("INSERT INTO t (v) VALUES (?1)", [i]))?;
+                    tx.after_rollback(move || undone.lock().unwrap().push(i));
+                    if i == 0 {
+                        return Err(StoreError::Corrupt("job 0 fails after writing".into()));
+                    }
+                    Ok(i)
+                })
+                .await
+            }));
+            wait_queued(&db, i as usize + 1).await;
+        }
+        drop(gate);
+        let mut answers = Vec::new();
+        for t in tasks {
+            answers.push(t.await.expect("task"));
+        }
+        assert!(
+            matches!(answers[0], Err(StoreError::Corrupt(_))),
+            "{:?}",
+            answers[0]
+        );
+        assert_eq!(answers[1].as_ref().ok(), Some(&1));
+        assert_eq!(answers[2].as_ref().ok(), Some(&2));
+        assert_eq!(count(&db, "SELECT count(*) FROM t WHERE v = 0"), 0);
+        assert_eq!(count(&db, "SELECT count(*) FROM t"), 2);
+        assert_eq!(*undone.lock().unwrap(), vec![0]);
     }
 
     #[tokio::test]

@@ -21,5 +21,5 @@ pub mod view_inspect;
 pub use db::{park_readers, Db, WriteSession};
 pub use error::StoreError;
 pub use rusqlite::Connection;
-pub use sql::ident as quote;
+pub use sql::{ident as quote, push_ident};
 pub use tx::Tx;

@@ -140,19 +140,30 @@ pub fn bind_params(stmt: &mut rusqlite::Statement, params: &[Param]) -> Result<(
 /// Runs a list query; returns the page of records.
 pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<Record>, StoreError> {
     let c = q.collection;
-    let table = ident(&c.name);
-    let mut sql = format!(
-        "SELECT DISTINCT {} FROM {table} {}",
-        select_list(c),
-        q.joins
+    // built with pushes, not `format!`: this runs for every record read
+    let columns = select_list(c);
+    let mut sql = String::with_capacity(
+        columns.len() + c.name.len() + q.joins.len() + q.where_sql.len() + q.order_sql.len() + 80,
     );
+    sql.push_str("SELECT DISTINCT ");
+    sql.push_str(&columns);
+    sql.push_str(" FROM ");
+    super::sql::push_ident(&mut sql, &c.name);
+    sql.push(' ');
+    sql.push_str(&q.joins);
     if !q.where_sql.is_empty() {
-        sql.push_str(&format!(" WHERE {}", q.where_sql));
+        sql.push_str(" WHERE ");
+        sql.push_str(&q.where_sql);
     }
     if !q.order_sql.is_empty() {
-        sql.push_str(&format!(" ORDER BY {}", q.order_sql));
+        sql.push_str(" ORDER BY ");
+        sql.push_str(&q.order_sql);
     }
-    sql.push_str(&format!(" LIMIT {} OFFSET {}", q.limit, q.offset));
+    let mut num = itoa::Buffer::new();
+    sql.push_str(" LIMIT ");
+    sql.push_str(num.format(q.limit));
+    sql.push_str(" OFFSET ");
+    sql.push_str(num.format(q.offset));
     let mut stmt = conn.prepare_cached(&sql)?;
     bind_params(&mut stmt, &q.params)?;
     let mut rows = stmt.raw_query();

@@ -2,7 +2,21 @@
 
 /// Quotes an identifier with backticks (validated names never contain one; any are doubled anyway).
 pub fn ident(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
+    let mut out = String::with_capacity(name.len() + 2);
+    push_ident(&mut out, name);
+    out
+}
+
+/// Appends [`ident`]`(name)` to `out`.
+pub fn push_ident(out: &mut String, name: &str) {
+    out.push('`');
+    for (i, part) in name.split('`').enumerate() {
+        if i > 0 {
+            out.push_str("``");
+        }
+        out.push_str(part);
+    }
+    out.push('`');
 }
 
 /// `` `table`.`a`, `table`.`b`, … `` for every field of `c`, built once per column set and reused (the
