@@ -162,6 +162,18 @@ pub fn migrations_dir(g: &GlobalFlags) -> PathBuf {
 }
 
 fn open_app(g: &GlobalFlags) -> Result<App, String> {
+    open_app_with(app_config(g)?)
+}
+
+/// Opens the app with `config` and refreshes the types file.
+fn open_app_with(config: AppConfig) -> Result<App, String> {
+    let app = App::open(config).map_err(|e| e.to_string())?;
+    refresh_types_file(&app);
+    Ok(app)
+}
+
+/// The app configuration the global flags give.
+fn app_config(g: &GlobalFlags) -> Result<AppConfig, String> {
     let mut config = AppConfig::new(&g.dir);
     config.dev = g.dev;
     config.migrations_dir = migrations_dir(g);
@@ -175,9 +187,7 @@ fn open_app(g: &GlobalFlags) -> Result<App, String> {
         }
         config.encryption_key = Some(key);
     }
-    let app = App::open(config).map_err(|e| e.to_string())?;
-    refresh_types_file(&app);
-    Ok(app)
+    Ok(config)
 }
 
 /// Writes `<dataDir>/types.d.ts` for editors, as every PocketBase command does after bootstrap; a failure
@@ -269,9 +279,12 @@ pub fn hooks_dir(g: &GlobalFlags) -> PathBuf {
 pub async fn run_serve(
     g: &GlobalFlags,
     http: Option<String>,
+    origins: Vec<String>,
     scripts: Option<Arc<dyn MigrationScripts>>,
 ) -> Result<(), CliError> {
-    let app = open_app(g)?;
+    let mut config = app_config(g)?;
+    config.cors_origins = origins;
+    let app = open_app_with(config)?;
     let config = crate::jsvm::JsConfig {
         hooks_dir: hooks_dir(g),
         watch: g.hooks_watch,

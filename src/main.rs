@@ -26,12 +26,12 @@ fn main() {
     let scripts: Option<Arc<dyn MigrationScripts>> =
         Some(Arc::new(JsMigrations::new(hooks_dir(&cli.global))));
     let result: Result<(), CliError> = match cli.command {
-        Command::Serve { http, .. } => tokio::runtime::Builder::new_multi_thread()
+        Command::Serve { http, origins, .. } => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .on_thread_park(ferrobase::store::park_readers)
             .build()
             .map_err(|e| CliError::from(e.to_string()))
-            .and_then(|rt| rt.block_on(run_serve(&cli.global, http, scripts))),
+            .and_then(|rt| rt.block_on(run_serve(&cli.global, http, origins, scripts))),
         Command::Superuser { command } => run_superuser(&cli.global, command)
             .map(|msg| println!("{msg}"))
             .map_err(CliError::from),

@@ -29,6 +29,8 @@ pub struct AppConfig {
     /// Whether collection changes through the REST API write migration files (`--automigrate`;
     /// the CLI defaults it to on, a library caller to off).
     pub automigrate: bool,
+    /// The origins CORS allows (`serve --origins`; empty: any).
+    pub cors_origins: Vec<String>,
 }
 
 impl AppConfig {
@@ -41,6 +43,7 @@ impl AppConfig {
             dev: false,
             readers: 2,
             encryption_key: None,
+            cors_origins: Vec::new(),
         }
     }
 }

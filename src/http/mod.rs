@@ -4,6 +4,7 @@ mod auth_mail;
 mod auth_routes;
 mod batch;
 mod collections;
+mod cors;
 pub mod error;
 pub mod extract;
 mod fields;
@@ -27,7 +28,6 @@ use axum::Router;
 use error::ApiError;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
 
 /// The global request body limit (32 MiB).
 pub const BODY_LIMIT: usize = 32 << 20;
@@ -182,28 +182,19 @@ pub fn router_with(app: App, intercept: Option<Arc<dyn middleware::Intercept>>) 
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(fallback);
-    let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::any())
-        .allow_methods(AllowMethods::list([
-            Method::GET,
-            Method::HEAD,
-            Method::PUT,
-            Method::PATCH,
-            Method::POST,
-            Method::DELETE,
-        ]))
-        .allow_headers(AllowHeaders::mirror_request());
+    let cors = cors::CorsLayer::new(&app.config().cors_origins);
     // after routing: auth loading, the request log, rate limits, JS routes and security headers in one layer
-    api.layer(axum::middleware::from_fn_with_state(
-        middleware::Front {
-            app: app.clone(),
-            intercept,
-        },
-        middleware::front,
-    ))
-    .layer(DefaultBodyLimit::max(BODY_LIMIT))
-    .layer(cors)
-    .with_state(app)
+    let api = api
+        .layer(axum::middleware::from_fn_with_state(
+            middleware::Front {
+                app: app.clone(),
+                intercept,
+            },
+            middleware::front,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    // CORS around the whole router (a layer on the routes would see axum add `Allow` to preflights)
+    Router::new().fallback_service(tower::Layer::layer(&cors, api.with_state(app)))
 }
 
 /// Serves the API on an already-bound listener until `shutdown` resolves (HTTP/1.1 with keep-alive and

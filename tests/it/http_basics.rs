@@ -66,6 +66,78 @@ async fn cors_preflight_mirrors_headers() {
         h["access-control-allow-headers"],
         "content-type,authorization"
     );
+    assert_eq!(res.status(), 204);
+    let vary: Vec<_> = h.get_all("vary").iter().collect();
+    assert_eq!(
+        vary,
+        [
+            "Origin",
+            "Access-Control-Request-Method",
+            "Access-Control-Request-Headers"
+        ]
+    );
+    // as PocketBase: no `Allow`, and every OPTIONS is a preflight (204, never routed)
+    assert!(h.get("allow").is_none());
+    let res = s.req("OPTIONS", "/api/nope", None, None).await;
+    assert_eq!(res.status, 204);
+    assert_eq!(res.headers["vary"], "Origin");
+    assert!(res.headers.get("access-control-allow-origin").is_none());
+    // a request without Origin gets only `Vary: Origin`; one with it the allowed origin, errors too
+    let res = s.get("/api/health", None).await;
+    assert_eq!(res.headers["vary"], "Origin");
+    assert!(res.headers.get("access-control-allow-origin").is_none());
+    let res = s
+        .client
+        .get(format!("{}/api/nope", s.url))
+        .header("Origin", "http://example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+}
+
+/// `serve --origins`: only the listed origins (exact or with `*`/`?` wildcards) get CORS headers.
+#[tokio::test]
+async fn cors_origins_restrict_the_allowed_origins() {
+    let s = Server::start_with(|c| {
+        c.cors_origins = vec!["http://a.example".into(), "https://*.b.example".into()];
+    })
+    .await;
+    let get = |origin: &'static str| {
+        s.client
+            .get(format!("{}/api/health", s.url))
+            .header("Origin", origin)
+            .send()
+    };
+    for (origin, allowed) in [
+        ("http://a.example", Some("http://a.example")),
+        ("https://api.b.example", Some("https://api.b.example")),
+        ("http://c.example", None),
+        ("https://b.example", None),
+    ] {
+        let res = get(origin).await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["vary"], "Origin");
+        assert_eq!(
+            res.headers()
+                .get("access-control-allow-origin")
+                .map(|v| v.to_str().unwrap()),
+            allowed,
+            "{origin}"
+        );
+    }
+    let res = s
+        .client
+        .request(reqwest::Method::OPTIONS, format!("{}/api/health", s.url))
+        .header("Origin", "http://c.example")
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    assert!(res.headers().get("access-control-allow-methods").is_none());
 }
 
 #[tokio::test]
