@@ -106,24 +106,33 @@
     values() { return this.__q; }
   }
   const uri = (st) => st.path + (st.rawQuery ? "?" + st.rawQuery : "");
+  // Per-request objects hold only their state (`__st`); their fields are prototype accessors, so making
+  // one is a single property write (a field a handler assigns becomes the object's own).
+  const fields = (cls, names) => {
+    for (const k of Object.keys(names)) {
+      const read = names[k];
+      const slot = "__own_" + k;
+      Object.defineProperty(cls.prototype, k, {
+        get() { return slot in this ? this[slot] : read(this.__st); },
+        set(v) { this[slot] = v; },
+        configurable: true,
+      });
+    }
+  };
   class RequestUrl {
     // like Go's URL of a server request: no scheme and no host (those are on the request)
-    constructor(st) { this.__st = st; this.path = st.path; this.rawQuery = st.rawQuery; this.scheme = ""; this.host = ""; }
+    constructor(st) { this.__st = st; }
     query() { return new UrlQuery(this.__st.query); }
     string() { return uri(this.__st); }
     toString() { return uri(this.__st); }
   }
+  fields(RequestUrl, { path: (st) => st.path, rawQuery: (st) => st.rawQuery, scheme: () => "", host: () => "" });
   class BodyReader {
     constructor(st) { this.__st = st; this.__reader = true; }
     __text() { this.__st.bodyRead = true; return this.__st.bodyText; }
   }
   class Request {
-    constructor(st) {
-      this.__st = st;
-      this.method = st.method;
-      this.requestURI = uri(st);
-      this.contentLength = st.bodyText.length;
-    }
+    constructor(st) { this.__st = st; }
     get host() { return this.__st.host; }
     set host(v) { this.__st.host = v; }
     get remoteAddr() { return this.__st.remoteAddr; }
@@ -150,6 +159,7 @@
     context() { return {}; }
     __bodyLen() { return this.__st.bodyText.length; }
   }
+  fields(Request, { method: (st) => st.method, requestURI: uri, contentLength: (st) => st.bodyText.length });
   class ResponseHeader {
     constructor(resp) { this.__r = resp; }
     set(k, v) { this.del(k); this.__r.headers.push([String(k), toStr(v)]); }
@@ -180,7 +190,8 @@
       if (resp.written) return;
       resp.status = Math.trunc(Number(status)) || 200;
       if (type) {
-        resp.headers = resp.headers.filter((h) => h[0].toLowerCase() !== "content-type");
+        const hs = resp.headers;
+        resp.headers = hs.length ? hs.filter((h) => h[0].toLowerCase() !== "content-type") : hs;
         resp.headers.push(["Content-Type", type]);
       }
       resp.body = body;
@@ -259,6 +270,8 @@
     internalServerError(m, d) { return new g.InternalServerError(m, d); }
     error(s, m, d) { return new g.ApiError(s, m, d); }
     __authInfo() { return { auth: this.__st.auth || null }; }
+    // the end of a chain: a handler without a middleware after it continues to nothing
+    next() { return undefined; }
   }
   function makeRequestEvent(st) {
     return new RequestEvent(st);
@@ -309,17 +322,23 @@
 
   // The state of a JS route's request: the scalars come as arguments, the rest (headers, query, cookies,
   // parsed body, auth, …) is fetched from Rust on first use, so a handler pays only for what it reads.
+  // The response of a JS route: nothing of its own until the handler writes (the headers list too).
+  class RouteResponse {
+    get headers() { return this.__h || (this.__h = []); }
+    set headers(v) { this.__h = v; }
+  }
+  Object.assign(RouteResponse.prototype, { status: 0, body: "", written: false });
   class RouteState {
     constructor(method, path, rawQuery, auth, bodyText) {
       this.method = method;
       this.path = path;
       this.rawQuery = rawQuery;
       this.bodyText = bodyText;
-      this.context = "default";
-      this.response = { status: 0, headers: [], body: "", written: false };
+      this.response = new RouteResponse();
       if (!auth) this.__auth = null;
     }
   }
+  RouteState.prototype.context = "default";
   for (const k of ["query", "headers", "cookies", "pathValues", "body", "form", "multipart", "auth", "host", "remoteAddr", "realIP", "remoteIP"]) {
     const slot = "__" + k;
     Object.defineProperty(RouteState.prototype, k, {
@@ -346,20 +365,35 @@
       try {
         entries = chains[id] = JSON.parse(chainJson).map(chainEntry);
       } catch (err) {
-        out = { response: st.response, error: encodeError(err) };
+        out = { error: encodeError(err) };
       }
     }
     if (out === undefined) out = dispatchRoute(entries, builtin, st);
-    const r = out.response;
-    const res = [typeof r.body === "string" ? r.body : toStr(r.body), r.status, !!r.written, out.error ? JSON.stringify(enc(out.error)) : ""];
-    for (const h of r.headers) res.push(h[0], h[1]);
+    const r = st.response;
+    const res = [typeof r.body === "string" ? r.body : toStr(r.body), r.status, !!r.written, out ? JSON.stringify(enc(out.error)) : ""];
+    const hs = r.__h;
+    if (hs) for (let i = 0; i < hs.length; i++) res.push(hs[i][0], hs[i][1]);
     return res;
   }
   Object.defineProperty(g, "__dispatchRoute", { value: dispatchRouteLazy });
 
-  // A route (JS handler + middlewares) or a built-in route wrapped by routerUse middlewares.
+  // A route (JS handler + middlewares) or a built-in route wrapped by routerUse middlewares: `undefined`
+  // when it went through, else `{error}`.
   function dispatchRoute(entries, builtin, st) {
     const e = makeRequestEvent(st);
+    if (entries.length === 1 && !builtin) {
+      // a lone handler: no chain to step through (`e.next()` is the prototype's, continuing to nothing)
+      const prevApp = g.$app;
+      try {
+        const r = settle(entries[0].call(undefined, e));
+        if (isApiError(r)) throw r;
+        return undefined;
+      } catch (err) {
+        return { error: encodeError(err) };
+      } finally {
+        g.$app = prevApp;
+      }
+    }
     let last = null;
     if (builtin) {
       last = () => {
@@ -371,9 +405,9 @@
     const prevApp = g.$app;
     try {
       runChain(entries, e, last);
-      return { response: st.response };
+      return undefined;
     } catch (err) {
-      return { response: st.response, error: encodeError(err) };
+      return { error: encodeError(err) };
     } finally {
       g.$app = prevApp;
     }
