@@ -138,6 +138,36 @@ impl LogWriter {
     }
 }
 
+/// Rows per multi-row `INSERT`: one statement run opens the table's and its four indexes' cursors once
+/// for all of them.
+const ROWS_PER_INSERT: usize = 64;
+
+/// `INSERT INTO _logs … VALUES (…), (…), …` for `n` rows.
+fn insert_sql(n: usize) -> String {
+    let mut sql = String::from("INSERT INTO `_logs` (id, level, message, data, created) VALUES ");
+    for i in 0..n {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(?,?,?,?,?)");
+    }
+    sql
+}
+
+/// Binds row `r` as the `slot`-th row of a multi-row insert.
+fn bind_row(stmt: &mut rusqlite::Statement, slot: usize, r: &LogEntry) -> rusqlite::Result<()> {
+    let id = log_id(r.at.timestamp_millis(), r.seq);
+    let id = std::str::from_utf8(&id).unwrap_or_default();
+    let (message, data) = r.text.split_at(r.split as usize);
+    let created = crate::model::datetime::format(r.at);
+    let at = slot * 5;
+    stmt.raw_bind_parameter(at + 1, id)?;
+    stmt.raw_bind_parameter(at + 2, r.level)?;
+    stmt.raw_bind_parameter(at + 3, message)?;
+    stmt.raw_bind_parameter(at + 4, data)?;
+    stmt.raw_bind_parameter(at + 5, created)
+}
+
 async fn flush(aux: &Db, rows: Vec<LogEntry>) {
     if rows.is_empty() {
         return;
@@ -145,15 +175,24 @@ async fn flush(aux: &Db, rows: Vec<LogEntry>) {
     let res = aux
         .write(move |tx| {
             tx.with(|conn| {
-                let mut stmt = conn.prepare_cached(
-                    "INSERT INTO `_logs` (id, level, message, data, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
-                for r in rows {
-                    let id = log_id(r.at.timestamp_millis(), r.seq);
-                    let id = std::str::from_utf8(&id).unwrap_or_default();
-                    let (message, data) = r.text.split_at(r.split as usize);
-                    let created = crate::model::datetime::format(r.at);
-                    stmt.execute(params![id, r.level, message, data, created])?;
+                // rows go in in the order they were queued, so `rowid` order stays time order
+                let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
+                if chunks.len() > 0 {
+                    let mut stmt = conn.prepare_cached(&insert_sql(ROWS_PER_INSERT))?;
+                    for chunk in chunks.by_ref() {
+                        for (slot, r) in chunk.iter().enumerate() {
+                            bind_row(&mut stmt, slot, r)?;
+                        }
+                        stmt.raw_execute()?;
+                    }
+                }
+                let rest = chunks.remainder();
+                if !rest.is_empty() {
+                    let mut stmt = conn.prepare_cached(&insert_sql(1))?;
+                    for r in rest {
+                        bind_row(&mut stmt, 0, r)?;
+                        stmt.raw_execute()?;
+                    }
                 }
                 Ok::<(), StoreError>(())
             })
@@ -182,7 +221,55 @@ pub async fn prune(aux: &Db, max_days: i64, min_level: i64) -> Result<(), StoreE
 
 #[cfg(test)]
 mod tests {
-    use super::log_id;
+    use super::{flush, log_id, LogEntry, ROWS_PER_INSERT};
+    use crate::store::Db;
+
+    /// A flush of more rows than one multi-row insert takes writes every row once, in queue order
+    /// (`rowid` order is `id` order), with its level, message, data and `created`.
+    #[tokio::test]
+    async fn flush_writes_every_row_in_queue_order() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let aux = Db::open(&dir.path().join("auxiliary.db"), 1, false).expect("open");
+        crate::store::schema::bootstrap_aux(&aux).expect("schema");
+        let n = ROWS_PER_INSERT * 2 + 3;
+        let rows: Vec<LogEntry> = (0..n)
+            .map(|i| {
+                let path = format!("/api/x/{i}");
+                LogEntry::new(
+                    (i % 3) as i64,
+                    &["GET ", &path],
+                    &serde_json::json!({ "n": i }),
+                )
+            })
+            .collect();
+        let first_created = crate::model::datetime::format(rows[0].at);
+        flush(&aux, rows).await;
+        let got: Vec<(String, i64, String, String, String)> = aux
+            .read_blocking(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT id, level, message, data, created FROM _logs ORDER BY rowid",
+                )?;
+                let rows = stmt
+                    .query_map([], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(rows)
+            })
+            .expect("read");
+        assert_eq!(got.len(), n);
+        for (i, (id, level, message, data, _)) in got.iter().enumerate() {
+            assert_eq!(*level, (i % 3) as i64);
+            assert_eq!(message, &format!("GET /api/x/{i}"));
+            assert_eq!(data, &format!("{{\"n\":{i}}}"));
+            assert_eq!(id.len(), 15);
+        }
+        assert!(
+            got.windows(2).all(|w| w[0].0 < w[1].0),
+            "ids follow rowid order"
+        );
+        assert_eq!(got[0].4, first_created);
+    }
 
     #[test]
     fn log_ids_have_pocketbase_shape_and_follow_time_then_sequence() {
