@@ -190,9 +190,13 @@
       if (resp.written) return;
       resp.status = Math.trunc(Number(status)) || 200;
       if (type) {
-        const hs = resp.headers;
-        resp.headers = hs.length ? hs.filter((h) => h[0].toLowerCase() !== "content-type") : hs;
-        resp.headers.push(["Content-Type", type]);
+        if (resp instanceof RouteResponse && resp.__h === undefined) {
+          // a route's first header: no list to filter
+          resp.__h = [["Content-Type", type]];
+        } else {
+          resp.headers = resp.headers.filter((h) => h[0].toLowerCase() !== "content-type");
+          resp.headers.push(["Content-Type", type]);
+        }
       }
       resp.body = body;
       resp.written = true;
@@ -320,21 +324,21 @@
     if (last) last();
   }
 
-  // The state of a JS route's request: the scalars come as arguments, the rest (headers, query, cookies,
-  // parsed body, auth, …) is fetched from Rust on first use, so a handler pays only for what it reads.
   // The response of a JS route: nothing of its own until the handler writes (the headers list too).
   class RouteResponse {
     get headers() { return this.__h || (this.__h = []); }
     set headers(v) { this.__h = v; }
   }
   Object.assign(RouteResponse.prototype, { status: 0, body: "", written: false });
+  // The state of a JS route's request: the scalars come as arguments, the rest (headers, query, cookies,
+  // parsed body, auth, …) is fetched from Rust on first use, so a handler pays only for what it reads.
   class RouteState {
     constructor(method, path, rawQuery, auth, bodyText) {
       this.method = method;
       this.path = path;
       this.rawQuery = rawQuery;
       this.bodyText = bodyText;
-      this.response = new RouteResponse();
+      this.response = { __proto__: RouteResponse.prototype };
       if (!auth) this.__auth = null;
     }
   }
@@ -380,13 +384,14 @@
   // A route (JS handler + middlewares) or a built-in route wrapped by routerUse middlewares: `undefined`
   // when it went through, else `{error}`.
   function dispatchRoute(entries, builtin, st) {
-    const e = makeRequestEvent(st);
+    const e = new RequestEvent(st);
     if (entries.length === 1 && !builtin) {
       // a lone handler: no chain to step through (`e.next()` is the prototype's, continuing to nothing)
       const prevApp = g.$app;
       try {
-        const r = settle(entries[0].call(undefined, e));
-        if (isApiError(r)) throw r;
+        let r = entries[0].call(undefined, e);
+        if (r !== undefined || timers.length) r = settle(r);
+        if (r !== undefined && isApiError(r)) throw r;
         return undefined;
       } catch (err) {
         return { error: encodeError(err) };
