@@ -9,7 +9,9 @@ use crate::services;
 use crate::services::auth_state::Requester;
 use crate::store::resolver::RequestInfo;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -34,12 +36,23 @@ pub async fn view(
     PathParams((c, id)): PathParams<(String, String)>,
     QueryMap(q): QueryMap,
     ReqInfo(info): ReqInfo,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let c = services::records::collection(&app, &c)?;
     let for_expand = info_for_expand(&q, &info);
+    if for_expand.is_none() && !q.contains_key("fields") && !services::record_enrich::active(&app) {
+        // the plain answer (no expand, no field selection, no enrich hook): its JSON text is written
+        // straight from the record
+        let (rec, vis, _) = services::records::view_record(&app, &c, &id, &auth, info).await?;
+        let text = services::record_json::record_json_text(&c, &rec, vis);
+        return Ok((
+            [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            text,
+        )
+            .into_response());
+    }
     let mut rec = services::records::view(&app, c.clone(), &id, &auth, info).await?;
     expand_one(&app, &c, &mut rec, &q, &auth, for_expand).await;
-    Ok(Json(fields::apply(rec, q.get("fields"))))
+    Ok(Json(fields::apply(rec, q.get("fields"))).into_response())
 }
 
 fn files(parts: Vec<super::extract::UploadedFile>) -> Vec<services::record_files::FilePart> {

@@ -33,7 +33,7 @@ pub fn visibility_for(
 /// The API JSON of a record.
 pub fn record_json(collection: &Collection, record: &Record, vis: Visibility) -> Value {
     let email_visible = record.get_bool("emailVisibility");
-    build(collection, vis, email_visible, |name| {
+    build(collection, vis, email_visible, |_, name| {
         record.get(name).cloned()
     })
 }
@@ -41,47 +41,84 @@ pub fn record_json(collection: &Collection, record: &Record, vis: Visibility) ->
 /// [`record_json`] of a record the caller no longer needs: the values move instead of being copied.
 pub fn record_json_owned(collection: &Collection, mut record: Record, vis: Visibility) -> Value {
     let email_visible = record.get_bool("emailVisibility");
-    // A record read from a row holds its values in field order: take them in turn without a lookup.
-    // At the first name out of turn (a skipped field, another order) the rest go into a map.
-    let mut in_turn = std::mem::take(&mut record.data).into_iter().peekable();
-    let mut rest: Option<Map<String, Value>> = None;
-    build(collection, vis, email_visible, |name| {
-        let rest = match &mut rest {
-            Some(map) => map,
-            None => {
-                if in_turn.peek().is_some_and(|(k, _)| k == name) {
-                    return in_turn.next().map(|(_, v)| v);
-                }
-                rest.insert(in_turn.by_ref().collect())
-            }
-        };
-        rest.get_mut(name).map(std::mem::take)
+    if aligned(collection, &record) {
+        // a record read from a row holds one value per field, in field order: take them by position
+        let mut values: Vec<Value> = std::mem::take(&mut record.data)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        return build(collection, vis, email_visible, |i, _| {
+            values.get_mut(i).map(std::mem::take)
+        });
+    }
+    build(collection, vis, email_visible, |_, name| {
+        record.data.get_mut(name).map(std::mem::take)
     })
 }
 
-/// The JSON object in field order; `value(name)` gives a field's value (`None`: its zero value).
-fn build(
+/// The text of [`record_json`], written straight from the record (no JSON object is built).
+pub fn record_json_text(collection: &Collection, record: &Record, vis: Visibility) -> Vec<u8> {
+    let email_visible = record.get_bool("emailVisibility");
+    let values: Option<Vec<&Value>> =
+        aligned(collection, record).then(|| record.data.values().collect());
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(b"{\"collectionId\":");
+    write_json(&mut out, &collection.id);
+    out.extend_from_slice(b",\"collectionName\":");
+    write_json(&mut out, &collection.name);
+    shown_fields(collection, vis, email_visible, |i, f, blank| {
+        out.push(b',');
+        write_json(&mut out, &f.name);
+        out.push(b':');
+        if blank {
+            out.extend_from_slice(b"\"\"");
+            return;
+        }
+        let v = match &values {
+            Some(values) => values.get(i).copied(),
+            None => record.data.get(&f.name),
+        };
+        match v {
+            Some(v) => write_json(&mut out, v),
+            None => write_json(&mut out, &crate::model::field::value::zero_value(f)),
+        }
+    });
+    out.push(b'}');
+    out
+}
+
+fn write_json(out: &mut Vec<u8>, v: &(impl serde::Serialize + ?Sized)) {
+    // writing a string or a JSON value into a Vec cannot fail
+    let _ = serde_json::to_writer(out, v);
+}
+
+/// True when the record holds exactly one value per field, in field order (as read from a row).
+fn aligned(collection: &Collection, record: &Record) -> bool {
+    record.data.len() == collection.fields.len()
+        && record
+            .data
+            .keys()
+            .zip(&collection.fields)
+            .all(|(k, f)| *k == f.name)
+}
+
+/// Calls `put(index, field, blank)` for every field the API shows, in field order; `blank`: the field
+/// shows as `""` (the password field of a base collection).
+fn shown_fields(
     collection: &Collection,
     vis: Visibility,
     email_visible: bool,
-    mut value: impl FnMut(&str) -> Option<Value>,
-) -> Value {
-    let mut out = Map::with_capacity(collection.fields.len() + 2);
-    out.insert("collectionId".into(), Value::String(collection.id.clone()));
-    out.insert(
-        "collectionName".into(),
-        Value::String(collection.name.clone()),
-    );
+    mut put: impl FnMut(usize, &crate::model::Field, bool),
+) {
     let show_email = vis.email || email_visible;
-    for f in &collection.fields {
+    for (i, f) in collection.fields.iter().enumerate() {
         if f.hidden && !vis.hidden {
             continue;
         }
         if let FieldKind::Password(_) = f.kind {
-            if collection.is_auth() {
-                continue;
+            if !collection.is_auth() {
+                put(i, f, true);
             }
-            out.insert(f.name.clone(), Value::String(String::new()));
             continue;
         }
         if collection.is_auth() && f.name == "tokenKey" {
@@ -90,9 +127,31 @@ fn build(
         if collection.is_auth() && f.name == "email" && !show_email {
             continue;
         }
-        let v = value(&f.name).unwrap_or_else(|| crate::model::field::value::zero_value(f));
-        out.insert(f.name.clone(), v);
+        put(i, f, false);
     }
+}
+
+/// The JSON object in field order; `value(index, name)` gives a field's value (`None`: its zero value).
+fn build(
+    collection: &Collection,
+    vis: Visibility,
+    email_visible: bool,
+    mut value: impl FnMut(usize, &str) -> Option<Value>,
+) -> Value {
+    let mut out = Map::with_capacity(collection.fields.len() + 2);
+    out.insert("collectionId".into(), Value::String(collection.id.clone()));
+    out.insert(
+        "collectionName".into(),
+        Value::String(collection.name.clone()),
+    );
+    shown_fields(collection, vis, email_visible, |i, f, blank| {
+        let v = if blank {
+            Value::String(String::new())
+        } else {
+            value(i, &f.name).unwrap_or_else(|| crate::model::field::value::zero_value(f))
+        };
+        out.insert(f.name.clone(), v);
+    });
     Value::Object(out)
 }
 
@@ -103,7 +162,8 @@ mod tests {
     use serde_json::json;
 
     /// The moving path gives the same text as the copying one, whatever order the record holds its
-    /// values in, with hidden fields skipped or shown and fields missing from the record.
+    /// values in, with hidden fields skipped or shown and fields missing from the record; so does the text
+    /// written straight from the record.
     #[test]
     fn owned_and_copied_json_agree_whatever_the_value_order() {
         let field = |v: Value| serde_json::from_value::<Field>(v).expect("field");
@@ -118,11 +178,12 @@ mod tests {
             .push(field(json!({"name": "views", "type": "number"})));
         c.fields
             .push(field(json!({"name": "tags", "type": "json"})));
-        let orders: [&[&str]; 4] = [
+        let orders: [&[&str]; 5] = [
             &["id", "title", "secret", "views", "tags"],
             &["tags", "views", "id", "title", "secret"],
             &["id", "title", "views"],
             &["id", "secret", "extra", "views", "tags"],
+            &["id", "title", "secret", "views", "tags", "password"],
         ];
         for order in orders {
             for vis in [
@@ -137,8 +198,10 @@ mod tests {
                     rec.data.insert(k.to_string(), json!(format!("v-{k}")));
                 }
                 let copied = serde_json::to_string(&record_json(&c, &rec, vis)).expect("json");
+                let text = String::from_utf8(record_json_text(&c, &rec, vis)).expect("utf8");
                 let owned = serde_json::to_string(&record_json_owned(&c, rec, vis)).expect("json");
                 assert_eq!(owned, copied, "{order:?} {vis:?}");
+                assert_eq!(text, copied, "{order:?} {vis:?}");
             }
         }
     }

@@ -103,8 +103,21 @@ pub async fn view(
     c: Arc<Collection>,
     id: &str,
     requester: &Requester,
-    mut info: RequestInfo,
+    info: RequestInfo,
 ) -> Result<Value, AppError> {
+    let (rec, vis, info) = view_record(app, &c, id, requester, info).await?;
+    record_enrich::json_of(app, &c, rec, vis, requester, &info)
+}
+
+/// [`view`] up to the JSON: the record (after the view request hooks), what the requester may see of
+/// it, and the request info with its context set.
+pub async fn view_record(
+    app: &App,
+    c: &Arc<Collection>,
+    id: &str,
+    requester: &Requester,
+    mut info: RequestInfo,
+) -> Result<(Record, Visibility, RequestInfo), AppError> {
     let superuser = is_superuser(requester);
     if !superuser && c.view_rule.is_none() {
         return Err(only_superusers());
@@ -151,8 +164,8 @@ pub async fn view(
             .ok_or(AppError::Stopped)?
             .record
     };
-    let vis = visibility_with(&c, &rec, requester, &managed);
-    record_enrich::json_of(app, &c, rec, vis, requester, &info)
+    let vis = visibility_with(c, &rec, requester, &managed);
+    Ok((rec, vis, info))
 }
 
 /// `visibility_for`, plus the email of records the requester manages.
