@@ -131,7 +131,7 @@ pub async fn view_record(
         .filter(|r| !r.trim().is_empty() && !superuser);
     let cond = match rule {
         Some(rule) => Some(rules::RuleCondition::new(
-            &c,
+            c,
             &all_collections(app),
             rule,
             id,
@@ -142,13 +142,13 @@ pub async fn view_record(
     let rec = app
         .db()
         .read_now(|conn| match cond {
-            Some(cond) => Ok(store::records::list(conn, &cond.query(&c))?
+            Some(cond) => Ok(store::records::list(conn, &cond.query(c))?
                 .into_iter()
                 .next()),
-            None => store::records::find_by_id(conn, &c, id),
+            None => store::records::find_by_id(conn, c, id),
         })?
         .ok_or_else(AppError::not_found)?;
-    let managed = managed_ids(app, &c, &[rec.id().to_string()], requester).await?;
+    let managed = managed_ids(app, c, &[rec.id().to_string()], requester).await?;
     let rec = if app.hooks().on_record_view_request.is_empty() {
         rec
     } else {
