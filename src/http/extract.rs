@@ -396,8 +396,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqInfo {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let method = parts.method.as_str();
         let mut info = crate::store::resolver::RequestInfo {
-            method: parts.method.as_str().to_uppercase(),
+            method: if method.bytes().any(|b| b.is_ascii_lowercase()) {
+                method.to_uppercase()
+            } else {
+                method.to_string()
+            },
             ..Default::default()
         };
         if let Some(q) = parts.uri.query() {
@@ -406,7 +411,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqInfo {
             }
         }
         for (name, value) in parts.headers.iter() {
-            let key = name.as_str().to_lowercase().replace('-', "_");
+            // header names are lowercase already
+            let key: String = name
+                .as_str()
+                .chars()
+                .map(|c| if c == '-' { '_' } else { c })
+                .collect();
             if let Ok(v) = value.to_str() {
                 info.headers
                     .entry(key)
