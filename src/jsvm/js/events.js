@@ -490,11 +490,6 @@
     return undefined;
   }
   class LazyHookEvent {
-    constructor() {
-      this.app = g.$app;
-      this.__vals = null;
-      this.__called = false;
-    }
     __load() {
       if (this.__vals === null) {
         const full = call("hookState");
@@ -512,31 +507,36 @@
     get next() { return lazyNext.bind(this); }
     set next(v) { Object.defineProperty(this, "next", { value: v, writable: true, configurable: true, enumerable: true }); }
   }
+  // an event starts with nothing loaded and `next` not called (prototype values until set)
+  Object.assign(LazyHookEvent.prototype, { __vals: null, __called: false });
+  // The prototype of the events of one shape: an event is `Object.create(proto)` plus its `app`, with
+  // no constructor to run.
   const shapes = new Map();
-  function shapeClass(shapeJson) {
-    let C = shapes.get(shapeJson);
-    if (C) return C;
+  function shapeProto(shapeJson) {
+    let P = shapes.get(shapeJson);
+    if (P) return P;
     const sh = JSON.parse(shapeJson);
-    C = class extends LazyHookEvent {};
-    Object.defineProperty(C.prototype, "__keys", { value: sh.keys });
-    Object.defineProperty(C.prototype, "__mutable", { value: sh.mutable || [] });
+    P = Object.create(LazyHookEvent.prototype);
+    Object.defineProperty(P, "__keys", { value: sh.keys });
+    Object.defineProperty(P, "__mutable", { value: sh.mutable || [] });
     for (const k of sh.keys) {
-      Object.defineProperty(C.prototype, k, {
+      Object.defineProperty(P, k, {
         get() { return this.__load()[k]; },
         set(v) { this.__load()[k] = v; },
         enumerable: true,
         configurable: true,
       });
     }
-    shapes.set(shapeJson, C);
-    return C;
+    shapes.set(shapeJson, P);
+    return P;
   }
   // "" when there is nothing to report (the handler neither failed nor looked at the event)
   function dispatchLazy(handler, shapeJson) {
     let e;
     try {
       const fn = compile(handler);
-      e = new (shapeClass(shapeJson))();
+      e = Object.create(shapeProto(shapeJson));
+      e.app = g.$app;
       const prevApp = g.$app;
       try {
         const r = settle(fn.call(undefined, e));
