@@ -627,6 +627,15 @@ mod tests {
         }
     }
 
+    /// The answers of the spawned writes, in spawn order.
+    async fn answers_of<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+        let mut answers = Vec::new();
+        for t in tasks {
+            answers.push(t.await.expect("task"));
+        }
+        answers
+    }
+
     fn count(db: &Db, sql: &'static str) -> i64 {
         db.read_blocking(move |c| Ok(c.query_row(sql, [], |r| r.get(0))?))
             .expect("count")
@@ -709,10 +718,7 @@ mod tests {
             wait_queued(&db, i as usize + 1).await;
         }
         drop(gate);
-        let mut answers = Vec::new();
-        for t in tasks {
-            answers.push(t.await.expect("task"));
-        }
+        let answers = answers_of(tasks).await;
         for (i, a) in answers.iter().enumerate() {
             match i {
                 5 => assert!(matches!(a, Err(StoreError::Corrupt(_))), "{a:?}"),
@@ -766,10 +772,7 @@ mod tests {
             wait_queued(&db, i as usize + 1).await;
         }
         drop(gate);
-        let mut answers = Vec::new();
-        for t in tasks {
-            answers.push(t.await.expect("task"));
-        }
+        let answers = answers_of(tasks).await;
         assert!(
             matches!(answers[0], Err(StoreError::Corrupt(_))),
             "{:?}",
