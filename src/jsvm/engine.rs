@@ -124,7 +124,7 @@ pub enum VmKind {
 const GC_THRESHOLD: usize = 4 << 20;
 
 /// Top-level calls between two collections a runtime runs itself (see `Vm::collect_now_and_then`).
-const GC_EVERY: u32 = 1024;
+const GC_EVERY: u32 = 4096;
 
 /// The C stack one entry into a runtime may use (measured from where Rust calls into JS).
 const JS_STACK_LIMIT: usize = 768 * 1024;

@@ -534,13 +534,15 @@
   function dispatchLazy(handler, shapeJson) {
     let e;
     try {
-      const fn = compile(handler);
-      e = Object.create(shapeProto(shapeJson));
+      // (the common cases inline: a compiled handler, a known shape, no returned value, no timers)
+      const fn = fns[handler] || compile(handler);
+      e = Object.create(shapes.get(shapeJson) || shapeProto(shapeJson));
       e.app = g.$app;
       const prevApp = g.$app;
       try {
-        const r = settle(fn.call(undefined, e));
-        if (isApiError(r)) throw r;
+        let r = fn.call(undefined, e);
+        if (r !== undefined || timers.length) r = settle(r);
+        if (r !== undefined && isApiError(r)) throw r;
       } finally {
         g.$app = prevApp;
       }
