@@ -230,6 +230,9 @@ impl Vm {
                 .map_err(|e| e.to_string())?;
             g.set("__fbJson", json).map_err(|e| e.to_string())?;
             g.set("__fbRequestPart", part).map_err(|e| e.to_string())?;
+            let shape = Function::new(ctx.clone(), super::hooks::shape_json)
+                .map_err(|e| e.to_string())?;
+            g.set("__fbShape", shape).map_err(|e| e.to_string())?;
             let check = Function::new(ctx.clone(), |expr: String| -> String {
                 super::cron::check_expression(&expr).err().unwrap_or_default()
             })
@@ -321,7 +324,7 @@ impl Vm {
     pub fn dispatch_lazy(
         &self,
         handler: usize,
-        shape: &str,
+        shape: u32,
         limit: Duration,
     ) -> Result<Option<Value>, String> {
         let text = self.call_limited(limit, |ctx| {
@@ -558,7 +561,7 @@ impl Pool {
     }
 
     /// Dispatches a lazy hook event (see [`Vm::dispatch_lazy`]) in a pooled runtime.
-    pub fn dispatch_lazy(&self, handler: usize, shape: &str) -> Result<Option<Value>, String> {
+    pub fn dispatch_lazy(&self, handler: usize, shape: u32) -> Result<Option<Value>, String> {
         let limit = self.shared.timeout;
         self.with(|vm| vm.dispatch_lazy(handler, shape, limit))?
     }

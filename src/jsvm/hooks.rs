@@ -692,9 +692,31 @@ pub fn decode_error(err: &Value) -> AppError {
 
 /// The shape of an event type's state, learnt from its first dispatch.
 struct Shape {
-    /// `Some(shape JSON)` when the event has no request part: JS then builds `e` with getters that fetch
+    /// `Some(shape id)` when the event has no request part: JS then builds `e` with getters that fetch
     /// the state only when the handler reads it (a handler that only calls `e.next()` moves no state).
-    lazy: Option<String>,
+    /// The id names the shape's JSON (`shape_json`), which a runtime fetches once.
+    lazy: Option<u32>,
+}
+
+/// The lazy event shapes seen so far, their JSON by id: a few per hook file.
+static SHAPES: parking_lot::Mutex<Vec<String>> = parking_lot::Mutex::new(Vec::new());
+
+/// The id of a shape's JSON (the same JSON always gets the same id).
+fn shape_id(json: String) -> u32 {
+    let mut shapes = SHAPES.lock();
+    let id = match shapes.iter().position(|j| *j == json) {
+        Some(i) => i,
+        None => {
+            shapes.push(json);
+            shapes.len() - 1
+        }
+    };
+    id as u32
+}
+
+/// The JSON of shape `id` (`{keys, mutable}`), "" for an unknown id.
+pub fn shape_json(id: u32) -> String {
+    SHAPES.lock().get(id as usize).cloned().unwrap_or_default()
 }
 
 impl Shape {
@@ -708,7 +730,7 @@ impl Shape {
         let keys: Vec<&String> = m.keys().filter(|k| !k.starts_with("__")).collect();
         let shape = json!({ "keys": keys, "mutable": state["__mutable"] });
         Shape {
-            lazy: Some(shape.to_string()),
+            lazy: Some(shape_id(shape.to_string())),
         }
     }
 }
@@ -750,7 +772,7 @@ pub fn bind<E: JsEvent + 'static>(
             }
         };
         let out = match &shape.lazy {
-            Some(sh) => engine::with_next(&mut cont, || pool.dispatch_lazy(handler, sh)),
+            Some(sh) => engine::with_next(&mut cont, || pool.dispatch_lazy(handler, *sh)),
             None => engine::with_next(&mut cont, || pool.dispatch("hook", &spec, &state)).map(Some),
         };
         let Some(out) = out.map_err(AppError::internal)? else {

@@ -4,6 +4,7 @@
 use crate::app::events::{CollectionEvent, Model, ModelEvent, RecordEvent};
 use crate::app::{App, AppError, Hooks};
 use crate::hook::Hook;
+use crate::model::record::Record;
 use crate::store::Tx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +129,7 @@ pub fn trigger(
             return last(mev);
         }
         let error = mev.error.clone();
-        match &mev.model {
+        match &mut mev.model {
             Model::Collection(c) => {
                 let mut ev = CollectionEvent {
                     app: mev.app.clone(),
@@ -151,16 +152,17 @@ pub fn trigger(
                 res
             }
             Model::Record(c, r) => {
+                // the record moves into the event and back (every path below puts it back)
                 let mut ev = RecordEvent {
                     app: mev.app.clone(),
                     collection: c.clone(),
-                    record: r.clone(),
+                    record: take_record(r),
                     error,
                 };
                 let res = record_hook.trigger(&mut ev, |ev| {
                     let mut inner = ModelEvent {
                         app: ev.app.clone(),
-                        model: Model::Record(ev.collection.clone(), ev.record.clone()),
+                        model: Model::Record(ev.collection.clone(), take_record(&mut ev.record)),
                         error: ev.error.clone(),
                     };
                     let res = last(&mut inner);
@@ -227,6 +229,11 @@ fn has_handlers(app: &App, stage: Stage, model: &Model) -> bool {
             Model::Collection(_) => !collection_hook.is_empty(),
             Model::Record(..) => !record_hook.is_empty(),
         }
+}
+
+/// Moves the record out, leaving an empty one (no allocation) in its place.
+fn take_record(r: &mut Record) -> Record {
+    std::mem::replace(r, Record::new("", ""))
 }
 
 fn clone_model(m: &Model) -> Model {

@@ -1090,6 +1090,11 @@ onRecordCreate((e) => {
     throw err
   }
 }, "lazy_catch")
+// `next` taken off the event (destructured) still continues this event's chain
+onRecordCreate(({ record, next }) => {
+  next()
+  $app.store().set("detached:" + record.get("title"), record.id.length)
+}, "lazy_detached")
 routerAdd("POST", "/flag/{v}", (e) => {
   $app.store().set("throwBlind", e.request.pathValue("v") === "on")
   return e.noContent(204)
@@ -1102,7 +1107,7 @@ async fn lazy_hook_events_read_write_and_fail_like_eager_ones() {
     let (s, _tmp) = start(&[("lazy.pb.js", LAZY_HOOKS)], 30).await;
     let t = s.admin_token().await;
     let fields = json!([{"name": "title", "type": "text"}, {"name": "note", "type": "text"}]);
-    for name in ["lazy_after", "lazy_before", "lazy_blind"] {
+    for name in ["lazy_after", "lazy_before", "lazy_blind", "lazy_detached"] {
         create_collection(
             &s,
             &t,
@@ -1133,6 +1138,11 @@ async fn lazy_hook_events_read_write_and_fail_like_eager_ones() {
     let res = post("lazy_after", json!({"title": "a1"})).await;
     assert_eq!(res.status, 200, "{:?}", res.body);
     assert_eq!(s.get("/store/after:a1", None).await.body["v"], 15);
+
+    let res = post("lazy_detached", json!({"title": "d1"})).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    assert_eq!(total_items(&s, &t, "lazy_detached").await, 1);
+    assert_eq!(s.get("/store/detached:d1", None).await.body["v"], 15);
 
     let res = post("lazy_before", json!({"title": "b1"})).await;
     assert_eq!(res.status, 200, "{:?}", res.body);

@@ -13,6 +13,8 @@
   delete g.__fbNextBare;
   const reqPart = g.__fbRequestPart;
   delete g.__fbRequestPart;
+  const shapeJsonOf = g.__fbShape;
+  delete g.__fbShape;
   const fns = [];
 
   function compile(i) {
@@ -477,16 +479,18 @@
   // per event shape: its keys are prototype getters that fetch the state from Rust on first use, and
   // `next` is a prototype method. A handler that only calls `e.next()` moves no state and leaves no
   // garbage cycle behind (no closure per event).
-  function lazyNext() {
-    if (this.__called) return undefined;
-    this.__called = true;
-    const vals = this.__vals;
+  // the innermost lazy event being handled: `next` called detached (`const { next } = e`) continues it
+  let curEv;
+  function lazyNext(ev) {
+    if (ev.__called) return undefined;
+    ev.__called = true;
+    const vals = ev.__vals;
     if (!vals) {
       const r = nextBare();
       if (r) opFail(r);
       return undefined;
     }
-    mergeBack(this.__mutable, vals, call("next", this.__dump(), true));
+    mergeBack(ev.__mutable, vals, call("next", ev.__dump(), true));
     return undefined;
   }
   class LazyHookEvent {
@@ -504,19 +508,18 @@
       for (const k of this.__mutable) { const v = this.__vals[k]; o[k] = v === undefined ? null : v; }
       return o;
     }
-    get next() { return lazyNext.bind(this); }
-    set next(v) { Object.defineProperty(this, "next", { value: v, writable: true, configurable: true, enumerable: true }); }
+    // a prototype method, not a bound function per event: a detached call has no `this` (strict mode)
+    // and continues the innermost event being handled, which is the handler's own during its call
+    next() { return lazyNext(this === undefined ? curEv : this); }
   }
   // an event starts with nothing loaded and `next` not called (prototype values until set)
   Object.assign(LazyHookEvent.prototype, { __vals: null, __called: false });
   // The prototype of the events of one shape: an event is `Object.create(proto)` plus its `app`, with
   // no constructor to run.
-  const shapes = new Map();
-  function shapeProto(shapeJson) {
-    let P = shapes.get(shapeJson);
-    if (P) return P;
-    const sh = JSON.parse(shapeJson);
-    P = Object.create(LazyHookEvent.prototype);
+  const shapes = [];
+  function shapeProto(shapeId) {
+    const sh = JSON.parse(shapeJsonOf(shapeId));
+    const P = Object.create(LazyHookEvent.prototype);
     Object.defineProperty(P, "__keys", { value: sh.keys });
     Object.defineProperty(P, "__mutable", { value: sh.mutable || [] });
     for (const k of sh.keys) {
@@ -527,24 +530,27 @@
         configurable: true,
       });
     }
-    shapes.set(shapeJson, P);
+    shapes[shapeId] = P;
     return P;
   }
   // "" when there is nothing to report (the handler neither failed nor looked at the event)
-  function dispatchLazy(handler, shapeJson) {
+  function dispatchLazy(handler, shapeId) {
     let e;
     try {
       // (the common cases inline: a compiled handler, a known shape, no returned value, no timers)
       const fn = fns[handler] || compile(handler);
-      e = Object.create(shapes.get(shapeJson) || shapeProto(shapeJson));
+      e = Object.create(shapes[shapeId] || shapeProto(shapeId));
       e.app = g.$app;
       const prevApp = g.$app;
+      const prevEv = curEv;
+      curEv = e;
       try {
         let r = fn.call(undefined, e);
         if (r !== undefined || timers.length) r = settle(r);
         if (r !== undefined && isApiError(r)) throw r;
       } finally {
         g.$app = prevApp;
+        curEv = prevEv;
       }
       if (e.__vals === null) return "";
       return JSON.stringify(enc({ state: e.__dump(), called: e.__called }));
