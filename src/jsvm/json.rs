@@ -9,11 +9,15 @@ use std::fmt::Write;
 /// Deeper data goes to the encoder (which handles, or rejects, cycles).
 const MAX_DEPTH: u32 = 64;
 
-/// `__fbJson(value)`: the JSON text of `value`, or `undefined` when it is not plain data.
-pub fn plain_json<'js>(ctx: Ctx<'js>, v: JsValue<'js>) -> rquickjs::Result<JsValue<'js>> {
-    let proto: Object = ctx.globals().get::<_, Object>("Object")?.get("prototype")?;
+/// `__fbJson(value, Object.prototype)`: the JSON text of `value`, or `undefined` when it is not plain
+/// data (objects are plain when their prototype is the given one).
+pub fn plain_json<'js>(
+    ctx: Ctx<'js>,
+    v: JsValue<'js>,
+    object_proto: Object<'js>,
+) -> rquickjs::Result<JsValue<'js>> {
     let mut out = String::with_capacity(128);
-    match write_value(&v, &proto.into_value(), &mut out, 0) {
+    match write_value(&v, &object_proto.into_value(), &mut out, 0) {
         Ok(true) => rquickjs::String::from_str(ctx, &out).map(|s| s.into_value()),
         // a string that is not UTF-8 (lone surrogates) or a getter that threw: the encoder decides
         Ok(false) | Err(_) => Ok(JsValue::new_undefined(ctx)),
@@ -35,9 +39,7 @@ fn write_value<'js>(
         } else {
             "false"
         }),
-        Type::Int => {
-            let _ = write!(out, "{}", v.as_int().unwrap_or(0));
-        }
+        Type::Int => out.push_str(itoa::Buffer::new().format(v.as_int().unwrap_or(0))),
         Type::Float => write_number(v.as_float().unwrap_or(f64::NAN), out),
         Type::String => {
             let s: String = v.get()?;
@@ -164,7 +166,10 @@ mod tests {
         let ctx = Context::full(&rt).expect("context");
         ctx.with(|ctx| {
             let f = Function::new(ctx.clone(), super::plain_json).expect("fn");
-            ctx.globals().set("plainJson", f).expect("set");
+            ctx.globals().set("plainJsonOf", f).expect("set");
+            let _: () = ctx
+                .eval("globalThis.plainJson = (v) => plainJsonOf(v, Object.prototype)")
+                .expect("wrapper");
             let cases = r#"[
               0, 1, -1, 42, 2147483647, -2147483648, 2147483648, 1.5, -2.25, 0.1, 0.2 + 0.1, 3.14159,
               1e21, 1e20, 123456789012345680000, 1.5e-7, 1e-6, 0.000001234, 5e-324, 1.7976931348623157e308,

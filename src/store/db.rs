@@ -443,7 +443,7 @@ where
     E: From<StoreError>,
     F: FnOnce(&Tx) -> Result<T, E>,
 {
-    with_writer(|c| c.execute_batch("BEGIN IMMEDIATE")).map_err(StoreError::from)?;
+    with_writer(|c| exec_cached(c, "BEGIN IMMEDIATE")).map_err(StoreError::from)?;
     let tx = Tx::begin();
     let out = f(&tx);
     Tx::end();
@@ -469,11 +469,17 @@ where
     }
 }
 
+/// Runs one statement that answers no rows through the statement cache: the transaction steps run for
+/// every write (a savepoint per grouped job), and parsing them each time cost more than running them.
+fn exec_cached(c: &Connection, sql: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
 /// Commits the open transaction (rolling it back when that fails), then publishes its table changes.
 fn commit() -> rusqlite::Result<()> {
-    let committed = with_writer(|c| c.execute_batch("COMMIT"));
+    let committed = with_writer(|c| exec_cached(c, "COMMIT"));
     if committed.is_err() {
-        let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+        let _ = with_writer(|c| exec_cached(c, "ROLLBACK"));
     }
     ended();
     committed
@@ -481,7 +487,7 @@ fn commit() -> rusqlite::Result<()> {
 
 /// Rolls the open transaction back, then publishes the tables it wrote (harmless extra bumps).
 fn rollback() {
-    let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+    let _ = with_writer(|c| exec_cached(c, "ROLLBACK"));
     ended();
 }
 
@@ -509,7 +515,7 @@ struct Ran {
 /// The group ends early at a queued solo job (returned, to run next) and after a job that changed collections
 /// (so the committed collection cache is refreshed before the next job runs).
 fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
-    if let Err(e) = with_writer(|c| c.execute_batch("BEGIN IMMEDIATE")) {
+    if let Err(e) = with_writer(|c| exec_cached(c, "BEGIN IMMEDIATE")) {
         (first(Err(StoreError::from(e))).answer)(Err(StoreError::RolledBack));
         return None;
     }
@@ -524,15 +530,15 @@ fn run_group(first: GroupedJob, rx: &Receiver<WriteJob>) -> Option<WriteJob> {
         let outcome = if count == 1 {
             let out = job(Ok(&tx));
             if !out.ok {
-                let _ = with_writer(|c| c.execute_batch("ROLLBACK"));
+                let _ = with_writer(|c| exec_cached(c, "ROLLBACK"));
             }
             out
         } else {
-            match with_writer(|c| c.execute_batch("SAVEPOINT fb_group")) {
+            match with_writer(|c| exec_cached(c, "SAVEPOINT fb_group")) {
                 Ok(()) => {
                     let mut out = job(Ok(&tx));
                     if out.ok {
-                        if let Err(e) = with_writer(|c| c.execute_batch("RELEASE fb_group")) {
+                        if let Err(e) = with_writer(|c| exec_cached(c, "RELEASE fb_group")) {
                             let err = StoreError::from(e);
                             out = Outcome {
                                 ok: false,

@@ -16,6 +16,22 @@
   const shapeJsonOf = g.__fbShape;
   delete g.__fbShape;
   const fns = [];
+  // the per-request objects of a route are made with `create` and a field or two: a constructor call
+  // costs a frame on top
+  const create = Object.create;
+  // Shape keepers. QuickJS shares an object layout ("shape": prototype + property names) between
+  // objects only while some object has it: when a request's objects are freed, the layouts they went
+  // through are freed too, and the next request builds every one again, property by property (a copy
+  // and a resize each time). An object per step of the usual sequences stays alive here, so that adding
+  // a property to a per-request object finds the next layout ready.
+  const keepers = [];
+  function keepShapes(proto, keys) {
+    for (let n = 0; n <= keys.length; n++) {
+      const o = create(proto);
+      for (let i = 0; i < n; i++) o[keys[i]] = undefined;
+      keepers.push(o);
+    }
+  }
 
   function compile(i) {
     if (!fns[i]) {
@@ -124,7 +140,7 @@
   class RequestUrl {
     // like Go's URL of a server request: no scheme and no host (those are on the request)
     constructor(st) { this.__st = st; }
-    query() { return new UrlQuery(this.__st.query); }
+    query() { const q = create(UrlQuery.prototype); q.__q = this.__st.query; return q; }
     string() { return uri(this.__st); }
     toString() { return uri(this.__st); }
   }
@@ -139,7 +155,11 @@
     set host(v) { this.__st.host = v; }
     get remoteAddr() { return this.__st.remoteAddr; }
     set remoteAddr(v) { this.__st.remoteAddr = v; }
-    get url() { return this.__url || (this.__url = new RequestUrl(this.__st)); }
+    get url() {
+      let u = this.__url;
+      if (!u) { u = this.__url = create(RequestUrl.prototype); u.__st = this.__st; }
+      return u;
+    }
     get header() { return this.__header || (this.__header = new HeaderMap(this.__st.headers)); }
     get body() { return this.__body || (this.__body = new BodyReader(this.__st)); }
     pathValue(k) { const v = this.__st.pathValues[k]; return v === undefined ? "" : v; }
@@ -183,7 +203,11 @@
     }
     get auth() { return "__auth" in this ? this.__auth : (this.__auth = this.__st.auth || null); }
     set auth(v) { this.__auth = v; }
-    get request() { return this.__request || (this.__request = new Request(this.__st)); }
+    get request() {
+      let r = this.__request;
+      if (!r) { r = this.__request = create(Request.prototype); r.__st = this.__st; }
+      return r;
+    }
     set request(v) { this.__request = v; }
     get response() { return this.__response || (this.__response = new Response(this.__st.response)); }
     set response(v) { this.__response = v; }
@@ -334,16 +358,9 @@
   Object.assign(RouteResponse.prototype, { status: 0, body: "", written: false });
   // The state of a JS route's request: the scalars come as arguments, the rest (headers, query, cookies,
   // parsed body, auth, …) is fetched from Rust on first use, so a handler pays only for what it reads.
-  class RouteState {
-    constructor(method, path, rawQuery, auth, bodyText) {
-      this.method = method;
-      this.path = path;
-      this.rawQuery = rawQuery;
-      this.bodyText = bodyText;
-      this.response = { __proto__: RouteResponse.prototype };
-      if (!auth) this.__auth = null;
-    }
-  }
+  // (made by `dispatchRouteLazy`: method, path, rawQuery, bodyText, response, and `__auth` null
+  // when the request has no auth)
+  class RouteState {}
   RouteState.prototype.context = "default";
   for (const k of ["query", "headers", "cookies", "pathValues", "body", "form", "multipart", "auth", "host", "remoteAddr", "realIP", "remoteIP"]) {
     const slot = "__" + k;
@@ -360,11 +377,28 @@
       configurable: true,
     });
   }
+  // the usual sequences of a route's objects (see `keepShapes`)
+  for (const auth of [["__auth"], []]) {
+    keepShapes(RouteState.prototype, ["method", "path", "rawQuery", "bodyText", "response", ...auth, "__query", "__pathValues"]);
+    keepShapes(RouteState.prototype, ["method", "path", "rawQuery", "bodyText", "response", ...auth, "__pathValues", "__query"]);
+  }
+  keepShapes(RouteResponse.prototype, ["status", "__h", "body", "written"]);
+  keepShapes(RouteResponse.prototype, ["status", "body", "written"]);
+  keepShapes(RequestEvent.prototype, ["__st", "app", "__request"]);
+  keepShapes(Request.prototype, ["__st", "__url"]);
+  keepShapes(RequestUrl.prototype, ["__st"]);
+  keepShapes(UrlQuery.prototype, ["__q"]);
   // The chains of this runtime's generation by id, parsed and compiled on first use.
   const chains = [];
   function dispatchRouteLazy(id, chainJson, flags, method, path, rawQuery, bodyText) {
     const builtin = (flags & 1) !== 0;
-    const st = new RouteState(method, path, rawQuery, (flags & 2) !== 0, bodyText);
+    const st = create(RouteState.prototype);
+    st.method = method;
+    st.path = path;
+    st.rawQuery = rawQuery;
+    st.bodyText = bodyText;
+    st.response = create(RouteResponse.prototype);
+    if ((flags & 2) === 0) st.__auth = null;
     let out;
     let entries = chains[id];
     if (entries === undefined) {
@@ -386,7 +420,9 @@
   // A route (JS handler + middlewares) or a built-in route wrapped by routerUse middlewares: `undefined`
   // when it went through, else `{error}`.
   function dispatchRoute(entries, builtin, st) {
-    const e = new RequestEvent(st);
+    const e = create(RequestEvent.prototype);
+    e.__st = st;
+    e.app = g.$app;
     if (entries.length === 1 && !builtin) {
       // a lone handler: no chain to step through (`e.next()` is the prototype's, continuing to nothing)
       const prevApp = g.$app;
@@ -531,6 +567,8 @@
       });
     }
     shapes[shapeId] = P;
+    keepShapes(P, ["app", "__called"]);
+    keepShapes(P, ["app", "__vals", "__called"]);
     return P;
   }
   // "" when there is nothing to report (the handler neither failed nor looked at the event)

@@ -6,6 +6,7 @@
   const nativeLog = g.__fb_log;
   const nativeSleep = g.__fb_sleep;
   const nativeJson = g.__fbJson;
+  const objectProto = Object.prototype;
   delete g.__fbJson;
   delete g.__fb;
   delete g.__fb_log;
@@ -877,7 +878,7 @@
   Object.defineProperty(g, "__encJson", {
     value: (data) => {
       // plain data is written by Rust straight from the value; the rest goes through enc
-      const plain = nativeJson(data);
+      const plain = nativeJson(data, objectProto);
       if (plain !== undefined) return plain;
       const before = encTags;
       const v = enc(data);
