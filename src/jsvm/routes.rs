@@ -543,9 +543,28 @@ pub fn request_part<'js>(ctx: Ctx<'js>, name: String) -> rquickjs::Result<JsValu
             &req.headers,
             req.remote.map(|r| r.ip()),
         )),
-        "query" | "headers" | "cookies" | "pathValues" | "form" => to_js(&ctx, &req.part(&name)),
+        "query" => query_js(&ctx, &req.raw_query),
+        "headers" | "cookies" | "pathValues" | "form" => to_js(&ctx, &req.part(&name)),
         _ => text(&super::ops::tag_marked(req.part(&name).to_string())),
     }
+}
+
+/// The query string as a JS object of value lists (as `part("query")`, built without the JSON step).
+fn query_js<'js>(ctx: &Ctx<'js>, raw: &str) -> rquickjs::Result<JsValue<'js>> {
+    // grouped by key on the Rust side: a JS lookup would see inherited names (`toString`, …)
+    let mut groups: indexmap::IndexMap<_, Vec<_>> = indexmap::IndexMap::new();
+    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+        groups.entry(k).or_default().push(v);
+    }
+    let out = rquickjs::Object::new(ctx.clone())?;
+    for (k, values) in groups {
+        let list = rquickjs::Array::new(ctx.clone())?;
+        for (i, v) in values.iter().enumerate() {
+            list.set(i, &**v)?;
+        }
+        out.set(&*k, list)?;
+    }
+    Ok(out.into_value())
 }
 
 /// Plain JSON data as a JS value.

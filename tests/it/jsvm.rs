@@ -1229,6 +1229,8 @@ routerAdd("POST", "/ev/{name}", (e) => {
     name: e.request.pathValue("name"),
     q: e.request.url.query().get("q"),
     qAll: e.request.url.query().values().q,
+    qInherited: e.request.url.query().get("toString"),
+    qDecoded: e.request.url.query().get("a b"),
     header: e.request.header.get("X-Test"),
     cookie: e.request.cookie("c").value,
     body: info.body,
@@ -1256,7 +1258,10 @@ routerAdd("GET", "/ev-json/header", (e) => {
     .await;
     let res = s
         .client
-        .post(format!("{}/ev/some%20one?q=1&q=2", s.url))
+        .post(format!(
+            "{}/ev/some%20one?q=1&toString=x&q=2&a%20b=c+d",
+            s.url
+        ))
         .header("X-Test", "hello")
         .header("Cookie", "c=crumb")
         .json(&json!({"n": 5, "s": "x"}))
@@ -1282,6 +1287,8 @@ routerAdd("GET", "/ev-json/header", (e) => {
     assert_eq!(body["name"], "some one");
     assert_eq!(body["q"], "1");
     assert_eq!(body["qAll"], json!(["1", "2"]));
+    assert_eq!(body["qInherited"], "x");
+    assert_eq!(body["qDecoded"], "c d");
     assert_eq!(body["header"], "hello");
     assert_eq!(body["cookie"], "crumb");
     assert_eq!(body["body"], json!({"n": 5, "s": "x"}));

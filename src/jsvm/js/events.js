@@ -7,6 +7,7 @@
   const enc = g.__enc;
   const revive = g.__revive;
   const toStr = g.__toStr;
+  const encJson = g.__encJson;
   const opFail = g.__opFail;
   // e.next() of a lazy event the handler never read: no state either way, no JSON
   const nextBare = g.__fbNextBare;
@@ -214,9 +215,10 @@
     __write(status, type, body) {
       const resp = this.__st.response;
       if (resp.written) return;
-      resp.status = Math.trunc(Number(status)) || 200;
+      const n = typeof status === "number" ? status : Number(status);
+      resp.status = ((n | 0) === n ? n : Math.trunc(n)) || 200;
       if (type) {
-        if (resp instanceof RouteResponse && resp.__h === undefined) {
+        if (resp.__route === true && resp.__h === undefined) {
           // a route's first header: no list to filter
           resp.__h = [["Content-Type", type]];
         } else {
@@ -227,7 +229,7 @@
       resp.body = body;
       resp.written = true;
     }
-    json(status, data) { this.__write(status, "application/json", g.__encJson(data)); }
+    json(status, data) { this.__write(status, "application/json", encJson(data)); }
     string(status, text) { this.__write(status, "text/plain; charset=utf-8", toStr(text)); }
     html(status, text) { this.__write(status, "text/html; charset=utf-8", toStr(text)); }
     xml(status, data) { this.__write(status, "application/xml; charset=utf-8", '<?xml version="1.0" encoding="UTF-8"?>\n' + (typeof data === "string" ? data : "")); }
@@ -340,7 +342,8 @@
       };
       let r;
       try {
-        r = settle(entries[idx].call(undefined, e));
+        const h = entries[idx];
+        r = settle(h(e));
       } finally {
         e.next = outerNext;
       }
@@ -356,6 +359,8 @@
     set headers(v) { this.__h = v; }
   }
   Object.assign(RouteResponse.prototype, { status: 0, body: "", written: false });
+  // (a marker read through the prototype: cheaper than `instanceof`)
+  Object.defineProperty(RouteResponse.prototype, "__route", { value: true });
   // The state of a JS route's request: the scalars come as arguments, the rest (headers, query, cookies,
   // parsed body, auth, …) is fetched from Rust on first use, so a handler pays only for what it reads.
   // (made by `dispatchRouteLazy`: method, path, rawQuery, bodyText, response, and `__auth` null
@@ -427,7 +432,9 @@
       // a lone handler: no chain to step through (`e.next()` is the prototype's, continuing to nothing)
       const prevApp = g.$app;
       try {
-        let r = entries[0].call(undefined, e);
+        // a plain call: `this` is undefined, as with `.call(undefined, e)`, without the trampoline
+        const h = entries[0];
+        let r = h(e);
         if (r !== undefined || timers.length) r = settle(r);
         if (r !== undefined && isApiError(r)) throw r;
         return undefined;
@@ -498,7 +505,7 @@
     };
     const prevApp = g.$app;
     try {
-      const r = settle(fn.call(undefined, e));
+      const r = settle(fn(e));
       if (isApiError(r)) throw r;
       return { state: dump(), called: called };
     } catch (err) {
@@ -583,7 +590,7 @@
       const prevEv = curEv;
       curEv = e;
       try {
-        let r = fn.call(undefined, e);
+        let r = fn(e);
         if (r !== undefined || timers.length) r = settle(r);
         if (r !== undefined && isApiError(r)) throw r;
       } finally {
@@ -603,7 +610,7 @@
   function dispatchPlain(spec) {
     try {
       const fn = spec.source !== undefined ? (0, eval)("(" + spec.source + ")") : compile(spec.handler);
-      settle(fn.call(undefined));
+      settle(fn());
       return {};
     } catch (err) {
       return { error: encodeError(err) };
