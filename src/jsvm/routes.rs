@@ -235,7 +235,7 @@ async fn run_route(
         pace,
     } = plan;
     let path = req.uri().path().to_string();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let parts_method = parts.method.clone();
     let bytes = match to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
@@ -277,10 +277,16 @@ async fn run_route(
     let raw_query = parts.uri.query().unwrap_or("").to_string();
     let requester = parts.extensions.get::<Requester>().cloned().flatten();
     let body_text = String::from_utf8_lossy(&bytes).into_owned();
+    // the built-in route behind the chain gets the request back; otherwise the headers move over
+    let headers = if builtin {
+        parts.headers.clone()
+    } else {
+        std::mem::take(&mut parts.headers)
+    };
     let request = RouteRequest {
         app,
         remote,
-        headers: parts.headers.clone(),
+        headers,
         raw_query,
         body_text,
         ctype,
